@@ -99,7 +99,10 @@ public final class PartitionLog implements Closeable {
      */
     public static PartitionLog open(Path directory, LogConfig config, FileIo io, Clock clock) throws IOException {
         TopicPartition topicPartition = TopicPartition.fromDirectoryName(directory.getFileName().toString());
-        io.createDirectories(directory);
+        if (!io.isDirectory(directory)) {
+            io.createDirectories(directory);
+            io.syncDirectory(directory.getParent());
+        }
         LeaderEpochCache epochCache = LeaderEpochCache.load(io, directory.resolve(LEADER_EPOCH_FILE));
         ProducerStateManager producerState = new ProducerStateManager(io, directory);
         PartitionLog log = new PartitionLog(topicPartition, directory, config, io, clock, epochCache, producerState);
@@ -209,8 +212,8 @@ public final class PartitionLog implements Closeable {
         OffsetCheckpointFile.write(io, directory.resolve(LOG_START_FILE), logStartOffset);
         if (cleanShutdown) {
             io.deleteIfExists(directory.resolve(CLEAN_SHUTDOWN_FILE));
-            io.syncDirectory(directory);
         }
+        io.syncDirectory(directory); // the marker's removal and any file recovery created or deleted
         LOG.info("{}Loaded {} segment(s) after a{} shutdown: log start offset {}, log end offset {}{}", logPrefix,
                 segments.size(), cleanShutdown ? " clean" : "n unclean", logStartOffset, logEndOffset,
                 recovered.isEmpty() ? "" : ", recovered " + recovered.size() + " segment(s)");
@@ -396,6 +399,16 @@ public final class PartitionLog implements Closeable {
                 || firstOffset - segment.baseOffset() > Integer.MAX_VALUE) {
             segment = roll(firstOffset, config, now);
         }
+        // Epochs first: every I/O that can fail happens before the data is written, so a failed
+        // append never leaves a whole batch behind that the caller was told had failed. An epoch
+        // entry without data after it is harmless (it ends where the log ends).
+        for (RecordBatch batch : batches) {
+            int epoch = batch.partitionLeaderEpoch();
+            OptionalInt latest = epochCache.latestEpoch();
+            if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
+                epochCache.assign(epoch, batch.baseOffset());
+            }
+        }
         ByteBuffer bytes = records.duplicate();
         try {
             segment.append(bytes, firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp);
@@ -410,11 +423,6 @@ public final class PartitionLog implements Closeable {
             throw e;
         }
         for (RecordBatch batch : batches) {
-            int epoch = batch.partitionLeaderEpoch();
-            OptionalInt latest = epochCache.latestEpoch();
-            if (epoch >= 0 && (latest.isEmpty() || epoch > latest.getAsInt())) {
-                epochCache.assign(epoch, batch.baseOffset());
-            }
             if (batch.hasProducerId()) {
                 producerState.update(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
                         batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp());
@@ -699,6 +707,11 @@ public final class PartitionLog implements Closeable {
             }
             for (LogSegment segment : removed) {
                 segment.deleteFiles();
+            }
+            if (logEndOffset < logStartOffset) {
+                // The batch holding the offset began below the log start (DeleteRecords moved the
+                // start into it): what is left below the start is not readable anyway.
+                replaceAllSegmentsWithEmptyAt(logStartOffset);
             }
             epochCache.truncateFromEnd(logEndOffset);
             rebuildProducerState();

@@ -3,6 +3,7 @@ package io.brook.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.brook.api.v1.ErrorCode;
 import io.brook.common.ManualClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -112,7 +113,7 @@ final class LogFixture implements AutoCloseable {
         long next = from;
         while (next < log.logEndOffset()) {
             ReadResult result = log.read(next, 64 * 1024, Long.MAX_VALUE, true);
-            assertEquals(io.brook.api.v1.ErrorCode.NONE, result.error(), result.message());
+            assertEquals(ErrorCode.NONE, result.error(), result.message());
             boolean progressed = false;
             for (RecordBatch batch : result.batches()) {
                 batch.ensureValid();
