@@ -160,12 +160,18 @@ public final class PartitionLog implements Closeable {
             LogSegment segment = LogSegment.open(io, directory, base, config.segmentIndexBytes(),
                     config.indexIntervalBytes(), last || recovering, now);
             segments.put(base, segment);
-            boolean rebuild = recovering || !segment.indexesAreSane();
-            if (!rebuild) {
-                continue;
-            }
             if (!recovering) {
-                LOG.warn("{}Rebuilding the indexes of segment {}: they do not match the log", logPrefix, base);
+                String problem;
+                try {
+                    segment.loadTailState();
+                    problem = segment.indexesAreSane() ? null : "its indexes do not match the log";
+                } catch (IOException e) {
+                    problem = e.getMessage();
+                }
+                if (problem == null) {
+                    continue;
+                }
+                LOG.warn("{}Recovering segment {} although it was flushed: {}", logPrefix, base, problem);
             }
             LogSegment.RecoveryResult result = segment.recover(config.segmentIndexBytes(), batch -> {
                 if (batch.partitionLeaderEpoch() >= 0) {

@@ -109,9 +109,12 @@ public final class RecordBatch implements Iterable<Record> {
         return buffer.duplicate();
     }
 
-    /** Total size of the batch in bytes (12 + batchLength). */
+    /**
+     * Total size of the batch in bytes as its length field declares (12 + batchLength), which is
+     * also what a view made from just the header reports.
+     */
     public int sizeInBytes() {
-        return buffer.limit();
+        return LOG_OVERHEAD + batchLength();
     }
 
     public long baseOffset() {

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.brook.api.v1.ErrorCode;
 import io.brook.common.ManualClock;
 import io.brook.storage.testing.SimulatedFileIo;
 import io.brook.storage.testing.SimulatedFileIo.CrashMode;
@@ -233,12 +234,12 @@ class PartitionLogCrashTest {
                 continue;
             }
             AppendResult.Rejected rejected = (AppendResult.Rejected) result;
-            assertEquals(io.brook.api.v1.ErrorCode.STORAGE_ERROR, rejected.error());
+            assertEquals(ErrorCode.STORAGE_ERROR, rejected.error());
             assertTrue(fixture.log.isOffline());
             break;
         }
         if (fixture.log.isOffline()) {
-            assertEquals(io.brook.api.v1.ErrorCode.STORAGE_ERROR,
+            assertEquals(ErrorCode.STORAGE_ERROR,
                     fixture.log.read(0, 100, Long.MAX_VALUE, true).error());
         }
         io.clearFaults();

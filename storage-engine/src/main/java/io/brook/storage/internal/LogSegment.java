@@ -102,22 +102,13 @@ public final class LogSegment {
     }
 
     /**
-     * Opens an existing segment whose files are trusted to be consistent (before the recovery
-     * point, after a clean shutdown). Reads the tail after the last index entry to learn the next
-     * offset and max timestamp. The caller checks {@link #indexesAreSane()} and rebuilds with
-     * {@link #recover} when they are not.
+     * Opens an existing segment. The caller then either trusts it (before the recovery point,
+     * after a clean shutdown): {@link #loadTailState()} and {@link #indexesAreSane()}, rebuilding
+     * with {@link #recover} when they fail; or recovers it at once with {@link #recover}.
      */
     public static LogSegment open(FileIo io, Path directory, long baseOffset, int maxIndexBytes,
                                   int indexIntervalBytes, boolean writable, long nowMs) throws IOException {
-        LogSegment segment = new LogSegment(io, directory, baseOffset, "", maxIndexBytes, indexIntervalBytes,
-                writable, nowMs);
-        try {
-            segment.loadTailState();
-        } catch (IOException | RuntimeException e) {
-            segment.close();
-            throw e;
-        }
-        return segment;
+        return new LogSegment(io, directory, baseOffset, "", maxIndexBytes, indexIntervalBytes, writable, nowMs);
     }
 
     public static Path logFile(Path directory, long baseOffset, String suffix) {
@@ -275,6 +266,9 @@ public final class LogSegment {
                 return -1;
             }
             RecordBatch batch = RecordBatch.wrap(header);
+            if (batch.batchLength() < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD) {
+                return -1; // not a batch header: a reader racing a truncation (it will retry)
+            }
             if (batch.lastOffset() >= offset) {
                 return position;
             }
@@ -425,9 +419,11 @@ public final class LogSegment {
 
     /**
      * Recomputes the next offset, max timestamp and bytes since the last index entry by scanning
-     * the batches after the last offset-index entry.
+     * the batches after the last offset-index entry: the cheap open of a trusted segment.
+     *
+     * @throws IOException when the tail is not whole batches (the caller recovers instead)
      */
-    private void loadTailState() throws IOException {
+    public void loadTailState() throws IOException {
         int limit = size;
         int position = Math.min(offsetIndex.lastPosition(), limit);
         TimestampOffset max = timeIndex.entries() > 0
