@@ -197,6 +197,7 @@ final class LogCleaner {
             LogConfig config = log.config();
             LogSegment reopened = LogSegment.open(io, directory, base, config.segmentIndexBytes(),
                     config.indexIntervalBytes(), false, log.clock().milliseconds());
+            reopened.loadTailState();
             if (!log.replaceSegments(group, reopened)) {
                 throw new IllegalStateException("segments changed while the log lock was held");
             }

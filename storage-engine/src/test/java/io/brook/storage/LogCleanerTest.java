@@ -155,8 +155,8 @@ class LogCleanerTest {
      */
     @Test
     void aCrashAtAnyStepOfTheSwapLeavesTheOldOrTheCleanedLog() {
-        qt().withExamples(Math.max(10, EXAMPLES / 3))
-                .forAll(lists().of(integers().between(0, 60)).ofSizeBetween(2, 30), longs().all())
+        qt().withExamples(Math.max(5, EXAMPLES / 6))
+                .forAll(lists().of(integers().between(0, 60)).ofSizeBetween(2, 15), longs().all())
                 .checkAssert((writes, seed) -> {
                     try {
                         crashDuringCleaning(writes, seed);

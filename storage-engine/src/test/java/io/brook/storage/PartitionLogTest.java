@@ -368,7 +368,9 @@ class PartitionLogTest {
         assertEquals(new EpochEndOffset(1, 3), log().endOffsetForEpoch(1));
         assertEquals(new EpochEndOffset(1, 3), log().endOffsetForEpoch(2));
         assertEquals(new EpochEndOffset(3, 5), log().endOffsetForEpoch(3));
-        assertTrue(log().endOffsetForEpoch(0).isUndefined());
+        // Below the earliest known epoch (Kafka's rule): the requested epoch ends where our history starts.
+        assertEquals(new EpochEndOffset(0, 0), log().endOffsetForEpoch(0));
+        assertTrue(log().endOffsetForEpoch(4).isUndefined(), "an epoch above the latest is unknown");
         fixture.closeAndReopen();
         assertEquals(new EpochEndOffset(1, 3), log().endOffsetForEpoch(2));
         log().truncateTo(3);
