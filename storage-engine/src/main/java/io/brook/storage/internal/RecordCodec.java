@@ -190,8 +190,10 @@ public final class RecordCodec {
             ByteBuffer section = bytes.duplicate();
             section.position(bytes.position() + RecordBatch.HEADER_SIZE);
             section = section.slice();
-            // Kafka writes batches emptied by compaction header-only whatever their codec.
-            if (compression != CompressionType.NONE && section.hasRemaining()) {
+            // Kafka writes batches emptied by compaction header-only whatever their codec; any other
+            // compressed batch must hold a valid stream, even an empty one.
+            boolean headerOnly = declaredCount == 0 && !section.hasRemaining();
+            if (compression != CompressionType.NONE && !headerOnly) {
                 section = decompress(batch, compression, section);
             }
             return new Decoder(batch, section, declaredCount);
