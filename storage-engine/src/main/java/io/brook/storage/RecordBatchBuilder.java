@@ -84,7 +84,9 @@ public final class RecordBatchBuilder {
      * setters throw {@link IllegalStateException}. Unlike a new builder, a retaining builder may
      * build with no records: as in Kafka, an emptied batch is kept header-only (codec
      * {@link CompressionType#NONE}, record count 0) when the producer state it carries (producer
-     * id, epoch, last sequence) must survive compaction. */
+     * id, epoch, last sequence) must survive compaction.
+     *
+     * @throws RecordFormatException if {@code original} fails {@link RecordBatch#ensureValid()} */
     public static RecordBatchBuilder retaining(RecordBatch original) {
         original.ensureValid();
         RecordBatchBuilder builder = new RecordBatchBuilder(original.compressionType(), original);

@@ -11,7 +11,9 @@ import io.brook.storage.Header;
 import io.brook.storage.RecordBatch;
 import io.brook.storage.TimestampType;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.quicktheories.api.Pair;
@@ -173,7 +175,7 @@ public final class BatchGenerators {
             } else {
                 int valueRoom = Math.max(0, remaining - (size - length(record.value())));
                 byte[] value = record.value() == null ? null
-                        : java.util.Arrays.copyOf(record.value(), Math.min(valueRoom, record.value().length));
+                        : Arrays.copyOf(record.value(), Math.min(valueRoom, record.value().length));
                 RecordSpec trimmed = new RecordSpec(record.timestamp(), record.key(), value, record.headers());
                 if (trimmed.payloadBytes() <= remaining) {
                     kept.add(trimmed);
@@ -192,9 +194,9 @@ public final class BatchGenerators {
         byte[] bytes = new byte[length];
         SplittableRandom random = new SplittableRandom(seed);
         switch (shape) {
-            case 0 -> java.util.Arrays.fill(bytes, (byte) seed);
+            case 0 -> Arrays.fill(bytes, (byte) seed);
             case 1 -> {
-                byte[] alphabet = "abcdefghij {}\":,0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] alphabet = "abcdefghij {}\":,0123456789".getBytes(StandardCharsets.US_ASCII);
                 for (int i = 0; i < length; i++) {
                     bytes[i] = alphabet[random.nextInt(alphabet.length)];
                 }
