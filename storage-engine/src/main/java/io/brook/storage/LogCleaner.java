@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * same key supersedes, records without a key, and expired tombstones. A batch keeps its base
  * offset, last offset, producer fields and timestamps; only records inside it go.
  *
+ * <p><b>Tombstones.</b> A tombstone (null value) that is the latest for its key stays until its
+ * timestamp is more than {@code delete.retention.ms} old. When a pass keeps tombstones, the log
+ * remembers when the oldest of them expires and becomes cleanable at that time even without new
+ * dirty data (in memory only: after a restart, the next dirty-triggered pass removes them).
+ *
  * <p><b>Crash-safe swap.</b> A group of old segments becomes one cleaned segment, written as
  * {@code <base>.log.cleaned} (+ indexes) and fsynced. Then a marker {@code <base>.swap} holding
  * the end of the replaced range is written atomically: the commit point. Then the cleaned files
@@ -70,10 +75,11 @@ final class LogCleaner {
         }
         List<LogSegment> segments = log.segmentsSnapshot();
         Range range = cleanableRange(log, segments);
-        if (range == null || (!force && range.dirtyRatio() < config.minCleanableDirtyRatio())) {
+        long now = log.clock().milliseconds();
+        boolean tombstonesDue = now >= log.tombstoneDeadlineMs;
+        if (range == null || (!force && !tombstonesDue && range.dirtyRatio() < config.minCleanableDirtyRatio())) {
             return Result.SKIPPED;
         }
-        long now = log.clock().milliseconds();
         Map<ByteBuffer, Long> latestOffsetByKey = new HashMap<>();
         for (LogSegment segment : range.dirty()) {
             forEachBatch(segment, batch -> {
@@ -89,7 +95,7 @@ final class LogCleaner {
         }
         long bytesBefore = 0;
         long bytesAfter = 0;
-        long[] removed = {0};
+        PassStats stats = new PassStats();
         for (List<LogSegment> group : groups(range.all(), config)) {
             long groupEnd = nextBaseAfter(segments, group.get(group.size() - 1));
             LogSegment cleaned = LogSegment.create(log.io(), log.directory(), group.get(0).baseOffset(),
@@ -98,7 +104,7 @@ final class LogCleaner {
                 for (LogSegment source : group) {
                     bytesBefore += source.size();
                     forEachBatch(source, batch -> {
-                        ByteBuffer kept = retained(batch, latestOffsetByKey, config, now, removed);
+                        ByteBuffer kept = retained(batch, latestOffsetByKey, config, now, stats);
                         if (kept != null) {
                             RecordBatch view = RecordBatch.wrap(kept);
                             cleaned.append(kept, view.baseOffset(), view.lastOffset(), view.maxTimestamp(),
@@ -119,9 +125,12 @@ final class LogCleaner {
             }
         }
         OffsetCheckpointFile.write(log.io(), log.directory().resolve(CHECKPOINT_FILE), range.end());
+        // Tombstones kept now become removable later, with no new dirty data to trigger a pass.
+        log.tombstoneDeadlineMs = stats.oldestKeptTombstoneMs == Long.MAX_VALUE ? Long.MAX_VALUE
+                : saturatedAdd(stats.oldestKeptTombstoneMs, config.deleteRetentionMs() + 1);
         LOG.info("{}Compacted offsets [{}, {}): {} -> {} bytes, {} records removed", log.logPrefix(),
-                range.all().get(0).baseOffset(), range.end(), bytesBefore, bytesAfter, removed[0]);
-        return new Result(true, range.firstDirty(), range.end(), bytesBefore, bytesAfter, removed[0]);
+                range.all().get(0).baseOffset(), range.end(), bytesBefore, bytesAfter, stats.removed);
+        return new Result(true, range.firstDirty(), range.end(), bytesBefore, bytesAfter, stats.removed);
     }
 
     /**
@@ -130,7 +139,7 @@ final class LogCleaner {
      * survive.
      */
     private static ByteBuffer retained(RecordBatch batch, Map<ByteBuffer, Long> latestOffsetByKey,
-                                       LogConfig config, long now, long[] removed) {
+                                       LogConfig config, long now, PassStats stats) {
         if (batch.isControlBatch()) {
             return batch.buffer();
         }
@@ -140,9 +149,12 @@ final class LogCleaner {
             total++;
             if (shouldRetain(record, latestOffsetByKey, config, now)) {
                 keep.add(record);
+                if (!record.hasValue()) {
+                    stats.oldestKeptTombstoneMs = Math.min(stats.oldestKeptTombstoneMs, record.timestamp());
+                }
             }
         }
-        removed[0] += total - keep.size();
+        stats.removed += total - keep.size();
         if (keep.size() == total) {
             return batch.buffer();
         }
@@ -285,6 +297,17 @@ final class LogCleaner {
         return Long.parseLong(name.substring(0, 20));
     }
 
+    /** Counters of one pass. */
+    private static final class PassStats {
+        long removed;
+        long oldestKeptTombstoneMs = Long.MAX_VALUE;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
     /** The part of the log that may be cleaned now, split at the cleaner checkpoint. */
     private record Range(List<LogSegment> all, List<LogSegment> dirty, long firstDirty, long end) {
         double dirtyRatio() {
@@ -333,9 +356,6 @@ final class LogCleaner {
             if (next > firstDirty) {
                 dirty.add(all.get(i));
             }
-        }
-        if (dirty.isEmpty()) {
-            return null;
         }
         return new Range(all, dirty, firstDirty, end);
     }

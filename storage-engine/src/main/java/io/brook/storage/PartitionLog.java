@@ -75,6 +75,8 @@ public final class PartitionLog implements Closeable {
     private volatile String offlineReason;
     private long lastFlushMs;
     private long lastCheckpointedRecoveryPoint = -1;
+    /** When compaction next has tombstones to remove (LogCleaner's memory; MAX_VALUE: none known). */
+    volatile long tombstoneDeadlineMs = Long.MAX_VALUE;
 
     private PartitionLog(TopicPartition topicPartition, Path directory, LogConfig config, FileIo io, Clock clock,
                          LeaderEpochCache epochCache, ProducerStateManager producerState) {

@@ -12,7 +12,6 @@ import io.brook.common.ManualClock;
 import io.brook.storage.testing.SimulatedFileIo;
 import io.brook.storage.testing.SimulatedFileIo.CrashMode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,8 +81,7 @@ class LogCleanerTest {
                 .forAll(lists().of(integers().between(0, 500)).ofSizeBetween(1, 80), integers().between(120, 600))
                 .checkAssert((writes, segmentBytes) -> {
                     try {
-                        Path dir = Files.createTempDirectory(tmp, "clean-");
-                        LogFixture fixture = new LogFixture(dir).with("cleanup.policy", "compact")
+                        LogFixture fixture = LogFixture.simulated(writes.hashCode()).with("cleanup.policy", "compact")
                                 .with("segment.bytes", segmentBytes).with("delete.retention.ms", 1_000_000).open();
                         TreeMap<Long, Entry> written = writeHistory(fixture, writes);
                         long endBefore = fixture.log.logEndOffset();
@@ -113,7 +111,7 @@ class LogCleanerTest {
         assertTrue(expected.containsValue(new Entry("key-4", null)));
         assertEquals(expected, contents(fixture), "a fresh tombstone stays");
         fixture.clock.advance(2000);
-        LogCleaner.clean(fixture.log, true);
+        assertTrue(LogCleaner.clean(fixture.log, false).cleaned(), "expiring tombstones make the log cleanable");
         expected.values().removeIf(entry -> entry.value() == null);
         assertEquals(expected, contents(fixture), "an old tombstone goes");
         fixture.close();
@@ -123,17 +121,18 @@ class LogCleanerTest {
     void neverTouchesTheActiveSegmentOrDataAtOrAboveTheHighWatermark() throws IOException {
         LogFixture fixture = new LogFixture(tmp).with("cleanup.policy", "compact").open();
         for (int i = 0; i < 5; i++) {
-            fixture.log.appendAsLeader(fixture.keyed(1, "same", "v" + i), 0);
+            fixture.log.appendAsLeader(fixture.keyed(fixture.clock.milliseconds(), "same", "v" + i), 0);
         }
         assertFalse(LogCleaner.clean(fixture.log, true).cleaned(), "all in the active segment");
         assertEquals(5, contents(fixture).size());
-        TreeMap<Long, Entry> written = writeHistory(fixture, List.of(1, 1, 1));
+        writeHistory(fixture, List.of(1, 1, 1));
+        TreeMap<Long, Entry> before = contents(fixture);
         fixture.log.updateHighWatermark(2);
         LogCleaner.clean(fixture.log, true);
-        assertEquals(written.size(), contents(fixture).size(), "nothing below the high watermark is cleanable");
+        assertEquals(before, contents(fixture), "segments reaching the high watermark are not cleanable");
         fixture.log.updateHighWatermark(Long.MAX_VALUE);
         LogCleaner.clean(fixture.log, true);
-        assertEquals(latestPerKey(written), contents(fixture));
+        assertEquals(latestPerKey(before), contents(fixture));
         fixture.close();
     }
 
@@ -154,56 +153,63 @@ class LogCleanerTest {
      * record compaction keeps: never a lost latest value, never a duplicate or a half-swapped mix.
      */
     @Test
-    void aCrashAtAnyStepOfTheSwapLeavesTheOldOrTheCleanedLog() {
-        qt().withExamples(Math.max(5, EXAMPLES / 6))
-                .forAll(lists().of(integers().between(0, 60)).ofSizeBetween(2, 15), longs().all())
-                .checkAssert((writes, seed) -> {
+    void aCrashAtAnyStepOfTheSwapKeepsOnlyOriginalRecordsAndEveryLatestOne() {
+        qt().withExamples(EXAMPLES)
+                .forAll(lists().of(integers().between(0, 60)).ofSizeBetween(2, 20), longs().all(),
+                        integers().between(0, 1_000_000))
+                .checkAssert((writes, seed, crashPoint) -> {
                     try {
-                        crashDuringCleaning(writes, seed);
+                        long mutations = mutationsOfOnePass(writes, seed);
+                        crashDuringCleaning(writes, seed, crashPoint % (mutations + 1), mutations);
                     } catch (IOException e) {
                         throw new AssertionError(e);
                     }
                 });
     }
 
-    private static void crashDuringCleaning(List<Integer> writes, long seed) throws IOException {
-        // Count the mutations of a complete pass on one log, then crash before each of them.
-        long mutations;
-        {
-            SimulatedFileIo io = new SimulatedFileIo(seed);
-            LogFixture fixture = prepared(io, writes);
-            long before = io.mutationCount();
+    /** The same for one fixed history, at every crash point (the exhaustive sweep). */
+    @Test
+    void aCrashAtEveryStepOfOneCleaningPassIsSafe() throws IOException {
+        List<Integer> writes = List.of(1, 2, 3, 1, 2, 11, 4, 1, 22, 3, 5, 6);
+        long mutations = mutationsOfOnePass(writes, 42);
+        assertTrue(mutations > 10, "a pass with several swaps: " + mutations);
+        for (long crashAt = 0; crashAt <= mutations; crashAt++) {
+            crashDuringCleaning(writes, 42, crashAt, mutations);
+        }
+    }
+
+    /** How many file-system mutations a complete pass makes on this history: the crash points. */
+    private static long mutationsOfOnePass(List<Integer> writes, long seed) throws IOException {
+        SimulatedFileIo io = new SimulatedFileIo(seed);
+        LogFixture fixture = prepared(io, writes);
+        long before = io.mutationCount();
+        LogCleaner.clean(fixture.log, true);
+        return io.mutationCount() - before;
+    }
+
+    private static void crashDuringCleaning(List<Integer> writes, long seed, long crashAt, long mutations)
+            throws IOException {
+        SimulatedFileIo io = new SimulatedFileIo(seed);
+        LogFixture fixture = prepared(io, writes);
+        TreeMap<Long, Entry> before = contents(fixture);
+        io.scheduleCrash(crashAt, CrashMode.DROP_UNFLUSHED);
+        try {
             LogCleaner.clean(fixture.log, true);
-            mutations = io.mutationCount() - before;
+        } catch (IOException | RuntimeException expected) {
+            // the crash interrupted the pass
         }
-        List<Long> crashPoints = new ArrayList<>();
-        for (long m = 0; m <= mutations; m++) {
-            crashPoints.add(m);
-        }
-        for (long crashAt : crashPoints) {
-            SimulatedFileIo io = new SimulatedFileIo(seed);
-            LogFixture fixture = prepared(io, writes);
-            fixture.log.flush();
-            TreeMap<Long, Entry> before = contents(fixture);
-            io.scheduleCrash(crashAt, CrashMode.DROP_UNFLUSHED);
-            try {
-                LogCleaner.clean(fixture.log, true);
-            } catch (IOException | RuntimeException expected) {
-                // the crash interrupted the pass
-            }
-            io.crash(CrashMode.DROP_UNFLUSHED);
-            io.clearFaults();
-            fixture.abandonAndReopen();
-            TreeMap<Long, Entry> after = contents(fixture);
-            TreeMap<Long, Entry> cleaned = latestPerKey(before);
-            // Each group of segments is swapped on its own, so a crash between two swaps leaves some
-            // groups cleaned: the invariant is that every record is an original one at its original
-            // offset, and every record cleaning must keep is there.
-            String where = "crash before mutation " + crashAt + " of " + mutations + ":\n" + after
-                    + "\nold: " + before + "\ncleaned: " + cleaned;
-            assertTrue(before.entrySet().containsAll(after.entrySet()), "a record that was never written, " + where);
-            assertTrue(after.entrySet().containsAll(cleaned.entrySet()), "a surviving record was lost, " + where);
-        }
+        io.crash(CrashMode.DROP_UNFLUSHED);
+        io.clearFaults();
+        fixture.abandonAndReopen();
+        TreeMap<Long, Entry> after = contents(fixture);
+        TreeMap<Long, Entry> cleaned = latestPerKey(before);
+        // Each group of segments is swapped on its own, so a crash between two swaps leaves some
+        // groups cleaned: the invariant is that every record is an original one at its original
+        // offset, and every record cleaning must keep is there.
+        String where = "crash before mutation " + crashAt + " of " + mutations + ":\n" + after
+                + "\nold: " + before + "\ncleaned: " + cleaned;
+        assertTrue(before.entrySet().containsAll(after.entrySet()), "a record that was never written, " + where);
+        assertTrue(after.entrySet().containsAll(cleaned.entrySet()), "a surviving record was lost, " + where);
     }
 
     private static LogFixture prepared(SimulatedFileIo io, List<Integer> writes) throws IOException {

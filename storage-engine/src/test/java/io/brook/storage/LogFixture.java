@@ -29,6 +29,15 @@ final class LogFixture implements AutoCloseable {
         this.directory = parent.resolve("orders-0");
         this.io = io;
         this.clock = clock;
+        // Small preallocated indexes: tests roll many segments, and the simulated file system
+        // keeps every mapped byte in memory. Tests of index capacity set it explicitly.
+        config.put("segment.index.bytes", "16384");
+    }
+
+    /** A log on an in-memory simulated file system (fast; crashes and faults available). */
+    static LogFixture simulated(long seed) {
+        io.brook.storage.testing.SimulatedFileIo io = new io.brook.storage.testing.SimulatedFileIo(seed);
+        return new LogFixture(io.root(), io, new ManualClock());
     }
 
     LogFixture(Path parent) {

@@ -50,9 +50,9 @@ class PartitionLogStatefulTest {
     }
 
     private static void run(List<Integer> actions, boolean compacted) throws IOException {
-        Path tmp = Files.createTempDirectory("brook-stateful-");
-        ManualClock clock = new ManualClock();
-        LogFixture fixture = new LogFixture(tmp, FileIo.real(), clock)
+        LogFixture fixture = LogFixture.simulated(actions.hashCode());
+        ManualClock clock = fixture.clock;
+        fixture
                 .with("segment.bytes", 400).with("index.interval.bytes", 64)
                 .with("retention.bytes", 1200).with("retention.ms", -1)
                 .with("delete.retention.ms", Long.MAX_VALUE / 4);
@@ -158,7 +158,6 @@ class PartitionLogStatefulTest {
             throw new AssertionError("after " + history + ": " + e.getMessage(), e);
         } finally {
             fixture.close();
-            deleteRecursively(tmp);
         }
     }
 
