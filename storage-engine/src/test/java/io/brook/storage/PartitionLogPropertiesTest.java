@@ -7,6 +7,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 import io.brook.api.v1.ErrorCode;
+import io.brook.storage.testing.BatchGenerators;
+import io.brook.storage.testing.BatchSpec;
+import io.brook.storage.testing.RecordSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -55,6 +58,46 @@ class PartitionLogPropertiesTest {
                 // cleanup only
             }
         }
+    }
+
+    /**
+     * Any batches (0 to 1 MiB of payload, every codec, headers, null keys and values) appended to
+     * the log read back as exactly the records put in, at the offsets the log assigned, whatever
+     * the read size, before and after a reopen.
+     */
+    @Test
+    void appendedBatchesReadBackAsTheSameRecords() {
+        qt().withExamples(Math.max(10, EXAMPLES / 3))
+                .forAll(lists().of(BatchGenerators.compressionTypes()
+                                .zip(BatchGenerators.recordLists(), BatchSpec::of)).ofSizeBetween(1, 4),
+                        integers().between(1, 2 << 20))
+                .checkAssert((specs, readBytes) -> withLog(fixture -> {
+                    List<Record> expected = new ArrayList<>();
+                    for (BatchSpec spec : specs) {
+                        AppendResult.Appended result = LogFixture.appended(fixture.log.appendAsLeader(spec.build(), 0));
+                        List<RecordSpec> records = spec.records();
+                        for (int i = 0; i < records.size(); i++) {
+                            expected.add(records.get(i).toRecord(result.firstOffset() + i, records.get(i).timestamp()));
+                        }
+                    }
+                    for (int pass = 0; pass < 2; pass++) {
+                        List<Record> actual = new ArrayList<>();
+                        long next = 0;
+                        while (next < fixture.log.logEndOffset()) {
+                            ReadResult result = fixture.log.read(next, readBytes, Long.MAX_VALUE, true);
+                            for (RecordBatch batch : result.batches()) {
+                                batch.ensureValid();
+                                batch.ensureRecordsValid();
+                                for (Record record : batch) {
+                                    actual.add(record);
+                                }
+                                next = batch.nextOffset();
+                            }
+                        }
+                        assertEquals(expected, actual);
+                        fixture.closeAndReopen();
+                    }
+                }, "max.message.bytes", 4 << 20));
     }
 
     /**
