@@ -21,8 +21,9 @@ public final class LogConfig {
             .doc("Roll a new segment when the active one would grow beyond this many bytes.").build();
     public static final ConfigKey<Long> SEGMENT_MS = ConfigKey.longKey("segment.ms")
             .defaultValue(7L * 24 * 60 * 60 * 1000).validator(ConfigValidator.atLeast(1L))
-            .doc("Roll a new segment when the active one's first batch is this old (by its max timestamp), "
-                    + "even if it is not full, so that retention and compaction can act on it.").build();
+            .doc("Roll a new segment when incoming records are this much newer (by record timestamp) than the "
+                    + "active segment's first batch, even if it is not full, so that retention and compaction "
+                    + "can act on it.").build();
     public static final ConfigKey<Integer> SEGMENT_INDEX_BYTES = ConfigKey.intKey("segment.index.bytes")
             .defaultValue(10 * 1024 * 1024).validator(ConfigValidator.atLeast(TimeIndexEntrySize.BYTES))
             .doc("Size preallocated for each segment's offset and time index; a full index rolls the "

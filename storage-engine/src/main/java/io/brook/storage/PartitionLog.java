@@ -403,7 +403,8 @@ public final class PartitionLog implements Closeable {
             lastOffset = batch.lastOffset();
         }
         LogSegment segment = activeSegment;
-        if (segment.shouldRoll(config.segmentBytes(), config.segmentMs(), records.remaining(), lastOffset, now)
+        if (segment.shouldRoll(config.segmentBytes(), config.segmentMs(), records.remaining(), lastOffset,
+                maxTimestamp, now)
                 || firstOffset - segment.baseOffset() > Integer.MAX_VALUE) {
             segment = roll(firstOffset, config, now);
         }

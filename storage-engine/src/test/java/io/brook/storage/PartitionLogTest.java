@@ -212,6 +212,23 @@ class PartitionLogTest {
         assertEquals(List.of(0L, 2L), log().segmentBaseOffsets());
     }
 
+    /**
+     * Regression: time-based rolling once compared the segment's first timestamp with the wall
+     * clock, so a producer replaying old data (timestamps long past) rolled a new segment, with
+     * an fsync, for every batch: the append benchmark ran at 100 batches/s.
+     */
+    @Test
+    void doesNotRollPerBatchWhenAProducerSendsOldTimestamps() throws IOException {
+        fixture.with("segment.ms", 1000).open();
+        for (int i = 0; i < 10; i++) {
+            log().appendAsLeader(fixture.batch(5L, "replayed-" + i), 0);
+            fixture.clock.advance(5000);
+        }
+        assertEquals(1, log().numberOfSegments());
+        log().appendAsLeader(fixture.batch(5L + 1001, "a second later in record time"), 0);
+        assertEquals(2, log().numberOfSegments());
+    }
+
     @Test
     void keepsEverythingAcrossACleanCloseAndReopen() throws IOException {
         fixture.with("segment.bytes", 300).with("index.interval.bytes", 50).open();

@@ -158,16 +158,25 @@ public final class LogSegment {
         return logFile(directory, baseOffset, suffix);
     }
 
-    /** Whether appending {@code bytes} more, up to {@code lastOffset}, calls for a new segment first. */
-    public boolean shouldRoll(int segmentBytes, long segmentMs, int bytes, long lastOffset, long nowMs) {
+    /**
+     * Whether appending {@code bytes} more, up to {@code lastOffset}, with records up to
+     * {@code incomingMaxTimestamp}, calls for a new segment first.
+     *
+     * <p>Time-based rolling compares record time with record time, as Kafka does: the incoming
+     * records' max timestamp against the segment's first batch's. Comparing against the wall
+     * clock instead would roll a segment per batch for a producer replaying old data. Only a
+     * segment whose first batch has no timestamp falls back to its creation time on the clock.
+     */
+    public boolean shouldRoll(int segmentBytes, long segmentMs, int bytes, long lastOffset,
+                              long incomingMaxTimestamp, long nowMs) {
         if (isEmpty()) {
             return false;
         }
         if ((long) size + bytes > segmentBytes) {
             return true;
         }
-        long rollBase = rollingBasedTimestamp >= 0 ? rollingBasedTimestamp : createdMs;
-        if (nowMs - rollBase > segmentMs) {
+        long waited = rollingBasedTimestamp >= 0 ? incomingMaxTimestamp - rollingBasedTimestamp : nowMs - createdMs;
+        if (waited > segmentMs) {
             return true;
         }
         return offsetIndex.isFull() || timeIndex.isFull() || lastOffset - baseOffset > Integer.MAX_VALUE;
