@@ -10,8 +10,8 @@ import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
 
-/** Shared inputs of the storage benchmarks: batches of fixed shape, scratch directories. */
-final class BenchmarkData {
+/** Shared inputs of the benchmarks: batches of fixed shape, scratch directories. Stateless. */
+public final class BenchmarkData {
     private BenchmarkData() {
     }
 
@@ -19,7 +19,7 @@ final class BenchmarkData {
      * An uncompressed batch of {@code records} records of {@code recordBytes} random bytes each
      * (no key, no headers): 16 x 1 KiB makes the 16 KiB batches the issue asks about.
      */
-    static ByteBuffer batch(int records, int recordBytes, long seed) {
+    public static ByteBuffer batch(int records, int recordBytes, long seed) {
         Random random = new Random(seed);
         RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
         for (int i = 0; i < records; i++) {
@@ -34,13 +34,13 @@ final class BenchmarkData {
      * A scratch directory under {@code brook.bench.dir} (default: the system temp directory), so
      * runs can be pointed at the disk under test.
      */
-    static Path scratchDirectory(String prefix) throws IOException {
+    public static Path scratchDirectory(String prefix) throws IOException {
         Path parent = Path.of(System.getProperty("brook.bench.dir", System.getProperty("java.io.tmpdir")));
         Files.createDirectories(parent);
         return Files.createTempDirectory(parent, prefix);
     }
 
-    static void deleteRecursively(Path root) throws IOException {
+    public static void deleteRecursively(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;
         }

@@ -254,6 +254,18 @@ final class LogCleaner {
     }
 
     /**
+     * The log was truncated to {@code logEndOffset}: a cleaner checkpoint above it would make the
+     * data appended there next look already cleaned, and its keys would never be compacted.
+     */
+    static void onTruncation(FileIo io, Path directory, long logEndOffset) throws IOException {
+        Path checkpoint = directory.resolve(CHECKPOINT_FILE);
+        java.util.OptionalLong firstDirty = OffsetCheckpointFile.read(io, checkpoint);
+        if (firstDirty.isPresent() && firstDirty.getAsLong() > logEndOffset) {
+            OffsetCheckpointFile.write(io, checkpoint, logEndOffset);
+        }
+    }
+
+    /**
      * Recovery on open: completes swaps whose marker exists and deletes cleaned files without one.
      */
     static void finishInterruptedSwaps(FileIo io, Path directory, String logPrefix) throws IOException {

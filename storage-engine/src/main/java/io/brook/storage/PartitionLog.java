@@ -724,6 +724,7 @@ public final class PartitionLog implements Closeable {
             }
             epochCache.truncateFromEnd(logEndOffset);
             rebuildProducerState();
+            LogCleaner.onTruncation(io, directory, logEndOffset);
             recoveryPoint = Math.min(recoveryPoint, logEndOffset);
             LOG.info("{}Truncated to offset {}: log end offset {} -> {}", logPrefix, offset, previousEnd, logEndOffset);
             return true;
@@ -745,6 +746,7 @@ public final class PartitionLog implements Closeable {
         try {
             throwIfOffline();
             replaceAllSegmentsWithEmptyAt(offset);
+            LogCleaner.onTruncation(io, directory, offset);
             epochCache.clear();
             producerState.deleteSnapshotsBefore(Long.MAX_VALUE);
             rebuildProducerState();

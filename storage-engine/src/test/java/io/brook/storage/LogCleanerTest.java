@@ -136,6 +136,23 @@ class LogCleanerTest {
         fixture.close();
     }
 
+    /**
+     * Regression (found by the stateful model test): a truncation below the cleaner checkpoint
+     * left it in place, so records appended again below it counted as already cleaned and their
+     * superseded versions were never removed.
+     */
+    @Test
+    void aTruncationBelowTheCleanerCheckpointMakesTheNewRecordsDirty() throws IOException {
+        LogFixture fixture = new LogFixture(tmp).with("cleanup.policy", "compact").open();
+        writeHistory(fixture, List.of(1, 2, 3, 4));
+        LogCleaner.clean(fixture.log, true);
+        fixture.log.truncateTo(0);
+        TreeMap<Long, Entry> written = writeHistory(fixture, List.of(1, 1, 1, 2));
+        LogCleaner.clean(fixture.log, true);
+        assertEquals(latestPerKey(written), contents(fixture));
+        fixture.close();
+    }
+
     @Test
     void runsWhenTheDirtyRatioReachesMinCleanableDirtyRatio() throws IOException {
         LogFixture fixture = new LogFixture(tmp).with("cleanup.policy", "compact")

@@ -149,6 +149,50 @@ final class LogFixture implements AutoCloseable {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** A test body that gets an open log. */
+    interface LogTest {
+        void run(LogFixture fixture) throws IOException;
+    }
+
+    /**
+     * Runs {@code test} on a log opened with {@code config} (key, value pairs) in a fresh
+     * temporary directory on the real file system, closed and deleted afterwards: for property
+     * tests, which cannot use JUnit's per-test directory once per example.
+     */
+    static void withRealLog(LogTest test, Object... config) {
+        Path tmp = null;
+        try {
+            tmp = java.nio.file.Files.createTempDirectory("brook-log-");
+            LogFixture fixture = new LogFixture(tmp);
+            for (int i = 0; i < config.length; i += 2) {
+                fixture.with((String) config[i], config[i + 1]);
+            }
+            fixture.open();
+            try {
+                test.run(fixture);
+            } finally {
+                fixture.close();
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    static void deleteRecursively(Path root) {
+        if (root == null || !java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (log != null && !log.isOffline()) {

@@ -60,10 +60,7 @@ class PartitionLogCrashTest {
     }
 
     private static void damageAndCheck(List<Integer> batchSizes, int flushAfter, int damageSeed, boolean flip) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("brook-crash-");
-            LogFixture fixture = new LogFixture(tmp).with("segment.bytes", 100_000).open();
+        LogFixture.withRealLog(fixture -> {
             List<long[]> batchRanges = new ArrayList<>(); // file position start, end
             long position = 0;
             int flushedBatches = Math.min(flushAfter, batchSizes.size());
@@ -121,18 +118,7 @@ class PartitionLogCrashTest {
             assertEquals(batchRanges.get(expectedBatches == 0 ? 0 : expectedBatches - 1)[expectedBatches == 0 ? 0 : 1],
                     Files.size(segment), "the file is cut right after the last valid batch");
             fixture.append("after-recovery");
-            fixture.close();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } finally {
-            try {
-                if (tmp != null) {
-                    PartitionLogStatefulTest.deleteRecursively(tmp);
-                }
-            } catch (IOException ignored) {
-                // temp directory cleanup only
-            }
-        }
+        }, "segment.bytes", 100_000);
     }
 
     private static void flipBit(Path file, long position, int bit) throws IOException {

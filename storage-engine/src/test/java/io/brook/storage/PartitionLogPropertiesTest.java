@@ -12,8 +12,6 @@ import io.brook.storage.testing.BatchSpec;
 import io.brook.storage.testing.RecordSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,35 +27,8 @@ import org.junit.jupiter.api.Test;
 class PartitionLogPropertiesTest {
     private static final int EXAMPLES = Integer.getInteger("brook.properties.examples", 60);
 
-    private interface LogTest {
-        void run(LogFixture fixture) throws IOException;
-    }
-
-    private static void withLog(LogTest test, Object... config) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempDirectory("brook-props-");
-            LogFixture fixture = new LogFixture(tmp);
-            for (int i = 0; i < config.length; i += 2) {
-                fixture.with((String) config[i], config[i + 1]);
-            }
-            fixture.open();
-            try {
-                test.run(fixture);
-            } finally {
-                fixture.close();
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } finally {
-            try {
-                if (tmp != null) {
-                    PartitionLogStatefulTest.deleteRecursively(tmp);
-                }
-            } catch (IOException ignored) {
-                // cleanup only
-            }
-        }
+    private static void withLog(LogFixture.LogTest test, Object... config) {
+        LogFixture.withRealLog(test, config);
     }
 
     /**

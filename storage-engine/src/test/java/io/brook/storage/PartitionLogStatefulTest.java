@@ -10,8 +10,6 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.ManualClock;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -214,16 +212,5 @@ class PartitionLogStatefulTest {
     private static Expected actual(Record record) {
         return new Expected(record.hasKey() ? LogFixture.string(record.keyBytes()) : null,
                 record.hasValue() ? LogFixture.string(record.valueBytes()) : null);
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -1,13 +1,11 @@
 package io.brook.storage.internal;
 
+import io.brook.benchmarks.BenchmarkData;
 import io.brook.storage.FileIo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -46,7 +44,7 @@ public class IndexLookupBenchmark {
 
     @Setup(Level.Trial)
     public void build() throws IOException {
-        directory = Files.createTempDirectory("brook-index-");
+        directory = BenchmarkData.scratchDirectory("brook-index-");
         int bytes = entries * TimeIndex.ENTRY_SIZE;
         offsetIndex = new OffsetIndex(FileIo.real(), directory.resolve("0.index"), 0, bytes, true);
         timeIndex = new TimeIndex(FileIo.real(), directory.resolve("0.timeindex"), 0, bytes, true);
@@ -58,11 +56,7 @@ public class IndexLookupBenchmark {
 
     @TearDown(Level.Trial)
     public void delete() throws IOException {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        BenchmarkData.deleteRecursively(directory);
     }
 
     @Benchmark

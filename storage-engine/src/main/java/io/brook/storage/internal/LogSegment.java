@@ -198,18 +198,19 @@ public final class LogSegment {
         if (isEmpty()) {
             rollingBasedTimestamp = maxTimestamp;
         }
-        afterBatch(position, length, largestOffset, maxTimestamp, offsetOfMaxTimestamp);
+        afterBatch(position, length, firstOffset, largestOffset, maxTimestamp, offsetOfMaxTimestamp);
         size = position + length; // publish: readers may now see these bytes
     }
 
     /** Index and max-timestamp bookkeeping for a batch (or batches) at {@code position}. */
-    private void afterBatch(int position, int length, long lastOffset, long maxTimestamp, long offsetOfMaxTimestamp) {
+    private void afterBatch(int position, int length, long firstOffset, long lastOffset, long maxTimestamp,
+                            long offsetOfMaxTimestamp) {
         if (maxTimestamp > maxTimestampSoFar.timestamp()) {
             maxTimestampSoFar = new TimestampOffset(maxTimestamp, offsetOfMaxTimestamp);
         }
         // A full index only stops indexing (lookups scan further); appends roll before that.
         if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
-            offsetIndex.append(lastOffset, position);
+            offsetIndex.append(firstOffset, position);
             TimestampOffset max = maxTimestampSoFar;
             timeIndex.maybeAppend(max.timestamp(), max.offset(), false);
             bytesSinceLastIndexEntry = 0;
@@ -228,39 +229,74 @@ public final class LogSegment {
      * when {@code minOneBatch}) and before any batch whose last offset is at or above
      * {@code maxOffsetExclusive}. Returns null when no batch in this segment holds an offset at
      * or above {@code startOffset}. Lock-free; see the class comment for racing truncations.
+     *
+     * <p>Reads start at the offset index's position for {@code startOffset} and fetch
+     * {@code maxBytes} at once: when the index lands on the wanted batch (the usual case for a
+     * consumer reading on, since entries are keyed by batch base offsets) that is a single
+     * {@code pread}. Batches before the wanted one that the read picked up are skipped, so such
+     * a result may be shorter than {@code maxBytes}.
      */
     public Slice read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch)
             throws IOException {
         int limit = size;
-        int startPosition = translateOffset(startOffset, limit);
-        if (startPosition < 0) {
-            return null;
+        int position = Math.min(offsetIndex.lookup(startOffset), limit);
+        while (limit - position >= RecordBatch.HEADER_SIZE) {
+            int toRead = Math.min(Math.max(maxBytes, RecordBatch.HEADER_SIZE), limit - position);
+            ByteBuffer buffer = ByteBuffer.allocate(toRead);
+            log.readFully(buffer, position);
+            buffer.flip();
+            int skip = 0;
+            while (buffer.limit() - skip >= RecordBatch.HEADER_SIZE) {
+                int batchLength = buffer.getInt(skip + RecordBatch.LOG_OVERHEAD - 4);
+                if (batchLength < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD) {
+                    return null; // not a batch: a reader racing a truncation (it will retry)
+                }
+                long lastOffset = buffer.getLong(skip) + buffer.getInt(skip + LAST_OFFSET_DELTA);
+                if (lastOffset >= startOffset) {
+                    return slice(buffer, skip, position, limit, lastOffset, maxOffsetExclusive, minOneBatch);
+                }
+                skip += RecordBatch.LOG_OVERHEAD + batchLength;
+            }
+            if (skip == 0) {
+                return null;
+            }
+            position += skip; // every batch read ended before startOffset: read on
         }
-        ByteBuffer header = readHeader(startPosition, limit);
-        if (header == null) {
-            return null;
+        return null;
+    }
+
+    private static final int LAST_OFFSET_DELTA = 23;
+
+    /** The whole batches of {@code buffer} from {@code skip} on, cut at the max offset. */
+    private Slice slice(ByteBuffer buffer, int skip, int position, int limit, long firstLastOffset,
+                        long maxOffsetExclusive, boolean minOneBatch) throws IOException {
+        int firstPosition = position + skip;
+        if (firstLastOffset >= maxOffsetExclusive) {
+            return new Slice(ByteBuffer.allocate(0), firstPosition);
         }
-        RecordBatch first = RecordBatch.wrap(header);
-        if (first.lastOffset() >= maxOffsetExclusive) {
-            return new Slice(ByteBuffer.allocate(0), startPosition);
+        int firstSize = RecordBatch.LOG_OVERHEAD + buffer.getInt(skip + RecordBatch.LOG_OVERHEAD - 4);
+        if (skip + firstSize > buffer.limit()) {
+            if (!minOneBatch) {
+                return new Slice(ByteBuffer.allocate(0), firstPosition);
+            }
+            // The first batch is larger than maxBytes: hand it out whole so the reader progresses.
+            ByteBuffer one = ByteBuffer.allocate(Math.min(firstSize, limit - firstPosition));
+            log.readFully(one, firstPosition);
+            one.flip();
+            return new Slice(one.asReadOnlyBuffer(), firstPosition);
         }
-        int available = limit - startPosition;
-        int toRead = Math.min(maxBytes, available);
-        if (minOneBatch) {
-            toRead = Math.max(toRead, Math.min(first.sizeInBytes(), available));
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(Math.max(toRead, 0));
-        log.readFully(buffer, startPosition);
-        buffer.flip();
-        int end = 0;
-        for (RecordBatch batch : RecordBatch.batches(buffer)) {
+        int end = skip;
+        ByteBuffer rest = buffer.duplicate();
+        rest.position(skip);
+        for (RecordBatch batch : RecordBatch.batches(rest)) {
             if (batch.lastOffset() >= maxOffsetExclusive) {
                 break;
             }
             end += batch.sizeInBytes();
         }
-        buffer.limit(end);
-        return new Slice(buffer.asReadOnlyBuffer(), startPosition);
+        ByteBuffer result = buffer.duplicate();
+        result.position(skip).limit(end);
+        return new Slice(result.slice().asReadOnlyBuffer(), firstPosition);
     }
 
     /**
@@ -373,7 +409,7 @@ public final class LogSegment {
             if (validBytes == 0) {
                 rollingBasedTimestamp = batch.maxTimestamp();
             }
-            afterBatch(validBytes, batch.sizeInBytes(), batch.lastOffset(), batch.maxTimestamp(),
+            afterBatch(validBytes, batch.sizeInBytes(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
                     batch.lastOffset());
             visitor.visit(batch);
             validBytes += batch.sizeInBytes();
@@ -415,8 +451,10 @@ public final class LogSegment {
         if (position < 0) {
             return 0;
         }
-        offsetIndex.truncateTo(offset);
-        timeIndex.truncateTo(offset);
+        ByteBuffer header = readHeader(position, limit);
+        long removedFrom = header == null ? offset : Math.min(offset, RecordBatch.wrap(header).baseOffset());
+        offsetIndex.truncateToPosition(position);
+        timeIndex.truncateTo(removedFrom);
         size = position;
         log.truncate(position);
         if (position == 0) {

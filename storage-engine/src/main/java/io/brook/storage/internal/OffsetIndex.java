@@ -7,10 +7,12 @@ import java.nio.file.Path;
 
 /**
  * The sparse offset index of a segment ({@code .index}): entries of (offset relative to the
- * segment's base offset: int32, file position of the batch holding it: int32), both strictly
- * increasing. An entry is added after every {@code index.interval.bytes} of batches, keyed by the
- * batch's last offset, so a lookup lands at or before the batch that holds the wanted offset and
- * the reader scans forward from there.
+ * segment's base offset: int32, file position of the batch starting with it: int32), both
+ * strictly increasing. An entry is added after every {@code index.interval.bytes} of batches,
+ * keyed by the appended batch's base offset (Kafka keys by the last offset; keying by the base
+ * makes a lookup of a batch's first offset, what a consumer reading on asks for, land exactly on
+ * it). A lookup lands at or before the batch that holds the wanted offset and the reader scans
+ * forward from there.
  *
  * <p>Thread-safety as {@link MappedIndex}: one writer, lock-free readers.
  */
@@ -77,11 +79,14 @@ final class OffsetIndex extends MappedIndex {
         publishAppended();
     }
 
-    /** Writer only: removes entries whose offset is at or above {@code offset}. */
-    void truncateTo(long offset) {
+    /** Writer only: removes entries that point at or beyond {@code position} (the log was cut there). */
+    void truncateToPosition(int position) {
         ByteBuffer buffer = buffer();
-        int slot = largestBelow(buffer, entries(), offset);
-        truncateToEntries(slot + 1);
+        int keep = entries();
+        while (keep > 0 && positionAt(buffer, keep - 1) >= position) {
+            keep--;
+        }
+        truncateToEntries(keep);
     }
 
     /**
