@@ -75,6 +75,10 @@ public final class PartitionLog implements Closeable {
     private volatile String offlineReason;
     private long lastFlushMs;
     private long lastCheckpointedRecoveryPoint = -1;
+    /** Segment files were created since the directory was last fsynced. */
+    private volatile boolean directoryChanged;
+    /** A roll happened: the segments before the active one still need their fsync. */
+    private volatile boolean rollFlushPending;
     /** When compaction next has tombstones to remove (LogCleaner's memory; MAX_VALUE: none known). */
     volatile long tombstoneDeadlineMs = Long.MAX_VALUE;
 
@@ -443,8 +447,10 @@ public final class PartitionLog implements Closeable {
 
     /**
      * Under the lock: makes a new active segment at {@code baseOffset}, trims the old one's
-     * indexes, snapshots producer state, and fsyncs the old segment (as Kafka does on roll) so
-     * that recovery after a crash only has to scan the active segment.
+     * indexes and snapshots producer state. The old segment is fsynced soon after by the log
+     * manager's flusher ({@link #flushIfDue}), as Kafka schedules it right after a roll, so that
+     * recovery after a crash only has to scan the active segment, without the writer waiting
+     * for that fsync.
      */
     private LogSegment roll(long baseOffset, LogConfig config, long now) throws IOException {
         LogSegment old = activeSegment;
@@ -457,13 +463,8 @@ public final class PartitionLog implements Closeable {
                 config.indexIntervalBytes(), now);
         segments.put(baseOffset, segment);
         activeSegment = segment;
-        for (LogSegment previous : segments.headMap(baseOffset, false).values()) {
-            if (previous.nextOffset() > recoveryPoint) {
-                previous.flush();
-            }
-        }
-        io.syncDirectory(directory);
-        recoveryPoint = Math.max(recoveryPoint, old.nextOffset());
+        directoryChanged = true;
+        rollFlushPending = true; // the flusher fsyncs the old segment soon, off the append path
         LOG.info("{}Rolled new segment at offset {} ({} bytes in the previous one)", logPrefix, baseOffset,
                 old.size());
         return segment;
@@ -937,6 +938,7 @@ public final class PartitionLog implements Closeable {
         long target;
         long version;
         LogSegment active;
+        boolean syncDirectory;
         lock.lock();
         try {
             throwIfOffline();
@@ -953,6 +955,8 @@ public final class PartitionLog implements Closeable {
             }
             version = structureVersion;
             active = activeSegment;
+            syncDirectory = directoryChanged;
+            directoryChanged = false;
         } finally {
             lock.unlock();
         }
@@ -963,6 +967,9 @@ public final class PartitionLog implements Closeable {
                 } else {
                     segment.flush();
                 }
+            }
+            if (syncDirectory) {
+                io.syncDirectory(directory); // a new segment's name, or its data could vanish with it
             }
         } catch (IOException e) {
             if (structureVersion == version) {
@@ -986,19 +993,30 @@ public final class PartitionLog implements Closeable {
         flush(logEndOffset);
     }
 
-    /** Flushes when unflushed data is older than {@code flush.ms}; for the log manager's flusher. */
+    /**
+     * For the log manager's flusher: fsyncs the segments before the active one after a roll, and
+     * everything when unflushed data is older than {@code flush.ms}.
+     */
     public void flushIfDue() {
         LogConfig config = this.config;
         long now = clock.milliseconds();
-        boolean due;
+        long upTo = -1;
         lock.lock();
         try {
-            due = offlineReason == null && logEndOffset > recoveryPoint && now - lastFlushMs >= config.flushMs();
+            if (offlineReason != null) {
+                return;
+            }
+            if (logEndOffset > recoveryPoint && now - lastFlushMs >= config.flushMs()) {
+                upTo = logEndOffset;
+            } else if (rollFlushPending) {
+                upTo = activeSegment.baseOffset();
+            }
+            rollFlushPending = false;
         } finally {
             lock.unlock();
         }
-        if (due) {
-            flush();
+        if (upTo >= 0) {
+            flush(upTo);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brook.api.v1.ErrorCode;
+import io.brook.storage.testing.SimulatedFileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -423,6 +424,24 @@ class PartitionLogTest {
         fixture.append("d");
         log().flush();
         assertEquals(4, log().recoveryPoint());
+    }
+
+    @Test
+    void aRollLeavesTheFsyncOfTheOldSegmentToTheFlusher() throws IOException {
+        LogFixture simulated = LogFixture.simulated(3).with("segment.bytes", 300).open();
+        SimulatedFileIo io = (SimulatedFileIo) simulated.io;
+        simulated.append("first-segment-" + "x".repeat(60));
+        simulated.append("first-segment-" + "y".repeat(60));
+        simulated.append("second-segment");
+        assertEquals(2, simulated.log.numberOfSegments());
+        assertEquals(0, simulated.log.recoveryPoint(), "the append path did not fsync the old segment");
+        simulated.log.flushIfDue();
+        assertEquals(2, simulated.log.recoveryPoint(), "the flusher fsynced everything before the active segment");
+        io.crash(SimulatedFileIo.CrashMode.DROP_UNFLUSHED);
+        simulated.abandonAndReopen();
+        assertEquals(List.of("first-segment-" + "x".repeat(60), "first-segment-" + "y".repeat(60)),
+                simulated.values());
+        simulated.close();
     }
 
     @Test

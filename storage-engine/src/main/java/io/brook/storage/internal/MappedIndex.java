@@ -30,6 +30,8 @@ abstract class MappedIndex {
     private volatile MappedRegion region;
     private volatile int entries;
     private int maxEntries;
+    /** The file's length changed since the last {@link #flush()} (a trim): fsync it, not just msync. */
+    private boolean lengthChanged;
 
     /**
      * Opens {@code file}, creating it when missing. A {@code writable} index is mapped at
@@ -142,6 +144,7 @@ abstract class MappedIndex {
         truncateFile(length);
         region = io.map(file, length);
         maxEntries = entries;
+        lengthChanged = true;
     }
 
     /** Writer only: maps the index at {@code maxIndexBytes} again (the segment became active). */
@@ -154,12 +157,22 @@ abstract class MappedIndex {
     private void truncateFile(int length) throws IOException {
         try (StorageFile handle = io.open(file, true)) {
             handle.truncate(length);
-            handle.force(); // the length is what a reopen counts entries by
         }
     }
 
+    /**
+     * Makes the entries durable (msync) and, after a trim, the file's length too (fsync): a
+     * reopened inactive index counts its entries by its length. Until then a crash leaves the
+     * preallocated length, whose zero entries fail the sanity check, and the index is rebuilt.
+     */
     final void flush() throws IOException {
         region.force();
+        if (lengthChanged) {
+            try (StorageFile handle = io.open(file, false)) {
+                handle.force();
+            }
+            lengthChanged = false;
+        }
     }
 
     final void deleteFile() throws IOException {
