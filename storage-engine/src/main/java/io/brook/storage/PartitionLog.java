@@ -458,7 +458,7 @@ public final class PartitionLog implements Closeable {
             throw new IllegalStateException(logPrefix + "cannot roll to " + baseOffset + ": a segment exists there");
         }
         old.onBecomeInactive();
-        producerState.takeSnapshot();
+        producerState.takeSnapshotWithoutSync();
         LogSegment segment = LogSegment.create(io, directory, baseOffset, "", config.segmentIndexBytes(),
                 config.indexIntervalBytes(), now);
         segments.put(baseOffset, segment);

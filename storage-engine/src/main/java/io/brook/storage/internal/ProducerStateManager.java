@@ -173,6 +173,18 @@ public final class ProducerStateManager {
     }
 
     /**
+     * Like {@link #takeSnapshot()} but without an fsync, for a segment roll on the append path:
+     * the snapshot becomes durable with the partition's next flush of the directory, and if a
+     * power loss takes it first, reopening uses an older snapshot and replays more of the log.
+     */
+    public void takeSnapshotWithoutSync() throws IOException {
+        long offset = mapEndOffset;
+        ProducerStateSnapshotFile.writeWithoutSync(io, snapshotPath(offset), offset, producers.values());
+        LOG.debug("{}Wrote a snapshot of {} producers at offset {} (not yet synced)", logPrefix, producers.size(),
+                offset);
+    }
+
+    /**
      * Rebuilds the state for a log that now holds offsets {@code [logStartOffset, logEndOffset)}:
      * when the partition is opened, and after the log was truncated.
      * <ol>

@@ -1,6 +1,7 @@
 package io.brook.storage.internal;
 
 import io.brook.storage.FileIo;
+import io.brook.storage.StorageFile;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -90,9 +91,32 @@ public final class ProducerStateSnapshotFile {
         }
     }
 
-    /** Writes the snapshot atomically: after a crash the file is absent or complete. */
+    /**
+     * Writes the snapshot atomically and durably: after a crash the file is absent or complete,
+     * and once this returns it survives a crash.
+     */
     public static void write(FileIo io, Path file, long offset, Collection<ProducerStateEntry> producers)
             throws IOException {
+        io.writeAtomically(file, encode(offset, producers));
+    }
+
+    /**
+     * Writes the snapshot with a rename but no fsync: the running broker sees it whole at once,
+     * and after a power loss it may be missing or fail its CRC, which readers already handle by
+     * using an older snapshot and replaying more of the log. An fsync here would wait (on ext4
+     * with data=ordered) for the writeback of every dirty page of the file system.
+     */
+    public static void writeWithoutSync(FileIo io, Path file, long offset, Collection<ProducerStateEntry> producers)
+            throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (StorageFile handle = io.open(temporary, true)) {
+            handle.truncate(0);
+            handle.writeFully(ByteBuffer.wrap(encode(offset, producers)), 0);
+        }
+        io.atomicMove(temporary, file);
+    }
+
+    private static byte[] encode(long offset, Collection<ProducerStateEntry> producers) {
         List<ProducerStateEntry> sorted = new ArrayList<>(producers);
         sorted.sort(Comparator.comparingLong(ProducerStateEntry::producerId));
         int size = HEADER_SIZE;
@@ -118,7 +142,7 @@ public final class ProducerStateSnapshotFile {
         }
         byte[] content = buffer.array();
         buffer.putInt(VERSION_SIZE, (int) crcOfPayload(content));
-        io.writeAtomically(file, content);
+        return content;
     }
 
     /**
