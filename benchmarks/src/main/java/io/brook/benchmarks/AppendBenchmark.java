@@ -36,15 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * record, offset assignment, index maintenance, epoch and producer-state bookkeeping. The
  * plain loop only writes.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AppendBenchmark -f 1 -wi 2 -i 5 -w 2s -r 3s}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AppendBenchmark}
  * (add {@code -Dbrook.bench.dir=/path} via {@code -jvmArgsAppend} to choose the disk).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(1)
+@Fork(2)
 public class AppendBenchmark {
     static final int RECORDS = 16;
     static final int RECORD_BYTES = 1024;

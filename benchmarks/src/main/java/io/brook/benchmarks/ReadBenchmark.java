@@ -36,14 +36,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * One operation is one read; MB/s = ops/s x fetchBytes (the log returns whole batches, on
  * average within one batch of fetchBytes).
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ReadBenchmark -f 1 -wi 2 -i 5 -w 2s -r 3s}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ReadBenchmark}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 3)
-@Fork(1)
+@Fork(2)
 public class ReadBenchmark {
     static final long LOG_BYTES = 256L * 1024 * 1024;
 

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Recovery of an uncleanly closed log: every batch validated (length, CRC-32C, offsets), both
  * indexes rebuilt, leader epochs and producer state restored. Each invocation removes the
- * clean-shutdown marker and the recovery-point checkpoint, so the whole log is scanned.
+ * clean-shutdown marker, the recovery-point checkpoint and the producer-state snapshots, so the
+ * whole log is scanned and then replayed.
  * MB/s = {@code sizeMiB} / seconds per operation. The log is in the page cache (it was just
  * written), so this is the CPU cost of recovery, not the disk's read speed.
  *
@@ -60,10 +61,20 @@ public class RecoveryBenchmark {
         writer.close();
     }
 
+    /**
+     * The state a crash leaves, at its worst: no clean-shutdown marker, no recovery point, and
+     * no producer-state snapshot, so every batch is validated and then replayed into producer
+     * state.
+     */
     @Setup(Level.Invocation)
     public void makeUnclean() throws IOException {
         Files.deleteIfExists(partition.resolve(".clean-shutdown"));
         Files.deleteIfExists(partition.resolve("recovery-point-offset-checkpoint"));
+        try (var files = Files.list(partition)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".snapshot")).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     @Benchmark

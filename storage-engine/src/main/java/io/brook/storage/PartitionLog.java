@@ -768,9 +768,14 @@ public final class PartitionLog implements Closeable {
         beginStructureChange();
         try {
             segments.clear();
+            LogSegment colliding = null;
             for (LogSegment segment : removed) {
-                segment.deleteFiles();
+                if (segment.baseOffset() == offset) {
+                    colliding = segment; // its files have the new segment's names: delete them first
+                    segment.deleteFiles();
+                }
             }
+            removed.remove(colliding);
             LogSegment fresh = LogSegment.create(io, directory, offset, "", config.segmentIndexBytes(),
                     config.indexIntervalBytes(), clock.milliseconds());
             segments.put(offset, fresh);
@@ -779,6 +784,10 @@ public final class PartitionLog implements Closeable {
             logEndOffset = offset;
         } finally {
             endStructureChange();
+        }
+        // Outside the structure change, so readers do not wait for file deletions.
+        for (LogSegment segment : removed) {
+            segment.deleteFiles();
         }
         io.syncDirectory(directory);
     }
