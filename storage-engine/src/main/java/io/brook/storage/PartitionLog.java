@@ -988,8 +988,14 @@ public final class PartitionLog implements Closeable {
         }
         lock.lock();
         try {
-            if (structureVersion == version && target > recoveryPoint && target <= logEndOffset) {
-                recoveryPoint = target;
+            long flushed = target;
+            if (toFlush.contains(active) && active != activeSegment) {
+                // A roll happened meanwhile: that segment's indexes were not synced with its data,
+                // so recovery must still rebuild them; the flusher's pass after the roll syncs them.
+                flushed = Math.min(target, active.baseOffset());
+            }
+            if (structureVersion == version && flushed > recoveryPoint && flushed <= logEndOffset) {
+                recoveryPoint = flushed;
             }
             lastFlushMs = clock.milliseconds();
         } finally {
