@@ -264,6 +264,51 @@ class PartitionLogTest {
     }
 
     @Test
+    void rebuildsATornIndexOfACleanlyClosedSegmentInsteadOfTrustingIt() throws IOException {
+        fixture.with("segment.bytes", 400).with("index.interval.bytes", 30).open();
+        for (int i = 0; i < 20; i++) {
+            fixture.append("value-" + i);
+        }
+        List<String> before = fixture.values();
+        log().close();
+        Path index = fixture.directory.resolve("00000000000000000000.index");
+        assertTrue(Files.size(index) >= 16, "the first segment has index entries");
+        byte[] garbage = new byte[(int) Files.size(index)];
+        java.util.Arrays.fill(garbage, (byte) 0x7f);
+        Files.write(index, garbage);
+        fixture.open();
+        assertEquals(before, fixture.values());
+        for (long offset = 0; offset < 20; offset++) {
+            RecordBatch first = log().read(offset, 1, Long.MAX_VALUE, true).batches().iterator().next();
+            assertTrue(first.baseOffset() <= offset && offset <= first.lastOffset(), "lookup of " + offset);
+        }
+    }
+
+    @Test
+    void anIoErrorTakesTheLogOfflineAndARestartFindsEverythingAcknowledged() throws IOException {
+        LogFixture simulated = LogFixture.simulated(9).with("segment.bytes", 300).open();
+        SimulatedFileIo io = (SimulatedFileIo) simulated.io;
+        for (int i = 0; i < 5; i++) {
+            simulated.append("value-" + i);
+        }
+        io.failAllOperations(true);
+        AppendResult.Rejected rejected = assertInstanceOf(AppendResult.Rejected.class,
+                simulated.log.appendAsLeader(simulated.batch("lost"), 0));
+        assertEquals(ErrorCode.STORAGE_ERROR, rejected.error());
+        assertTrue(rejected.message().contains("offline"), rejected.message());
+        assertTrue(simulated.log.isOffline());
+        assertEquals(ErrorCode.STORAGE_ERROR, simulated.log.read(0, 100, Long.MAX_VALUE, true).error());
+        assertEquals(ErrorCode.STORAGE_ERROR, assertThrows(StorageException.class, () -> simulated.log.flush())
+                .errorCode());
+        io.clearFaults();
+        assertEquals(ErrorCode.STORAGE_ERROR, simulated.log.read(0, 100, Long.MAX_VALUE, true).error(),
+                "an offline log stays offline until it is reopened");
+        simulated.abandonAndReopen();
+        assertEquals(List.of("value-0", "value-1", "value-2", "value-3", "value-4"), simulated.values());
+        simulated.close();
+    }
+
+    @Test
     void truncateToRemovesBatchesAtOrAboveTheOffsetAcrossSegments() throws IOException {
         fixture.with("segment.bytes", 150).open();
         for (int i = 0; i < 10; i++) {
