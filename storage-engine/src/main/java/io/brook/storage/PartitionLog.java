@@ -2,6 +2,7 @@ package io.brook.storage;
 
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
+import io.brook.storage.internal.AppendValidation;
 import io.brook.storage.internal.LeaderEpochCache;
 import io.brook.storage.internal.LogSegment;
 import io.brook.storage.internal.OffsetCheckpointFile;
@@ -295,9 +296,9 @@ public final class PartitionLog implements Closeable {
     public AppendResult appendAsLeader(ByteBuffer records, int leaderEpoch) {
         LogConfig config = this.config;
         List<RecordBatch> batches = new ArrayList<>();
-        AppendResult.Rejected invalid = validateFromClient(records, config, batches);
+        AppendValidation.Rejection invalid = AppendValidation.fromClient(records, config, batches);
         if (invalid != null) {
-            return invalid;
+            return rejected(invalid.error(), invalid.message());
         }
         long flushUpTo = -1;
         AppendResult result;
@@ -362,9 +363,9 @@ public final class PartitionLog implements Closeable {
      */
     public AppendResult appendAsFollower(ByteBuffer records) {
         List<RecordBatch> batches = new ArrayList<>();
-        AppendResult.Rejected invalid = splitBatches(records, batches);
+        AppendValidation.Rejection invalid = AppendValidation.wholeValidBatches(records, batches);
         if (invalid != null) {
-            return invalid;
+            return rejected(invalid.error(), invalid.message());
         }
         lock.lock();
         try {
@@ -468,81 +469,6 @@ public final class PartitionLog implements Closeable {
         LOG.info("{}Rolled new segment at offset {} ({} bytes in the previous one)", logPrefix, baseOffset,
                 old.size());
         return segment;
-    }
-
-    /**
-     * Checks everything that can be checked without the lock: whole batches, envelope and CRC,
-     * size limit, records, and the rules for client batches.
-     */
-    private AppendResult.Rejected validateFromClient(ByteBuffer records, LogConfig config, List<RecordBatch> out) {
-        AppendResult.Rejected split = splitBatches(records, out);
-        if (split != null) {
-            return split;
-        }
-        for (RecordBatch batch : out) {
-            if (batch.sizeInBytes() > config.maxMessageBytes()) {
-                return rejected(ErrorCode.RECORD_TOO_LARGE, "record batch of " + batch.sizeInBytes()
-                        + " bytes is larger than max.message.bytes=" + config.maxMessageBytes()
-                        + "; send smaller batches or raise the topic's max.message.bytes");
-            }
-            if (batch.isControlBatch()) {
-                return rejected(ErrorCode.INVALID_RECORD, "clients may not write control batches");
-            }
-            if (batch.isTransactional()) {
-                return rejected(ErrorCode.INVALID_RECORD, "transactional batches are not supported yet");
-            }
-            if (batch.recordCount() < 1 || batch.lastOffsetDelta() != batch.recordCount() - 1) {
-                return rejected(ErrorCode.INVALID_RECORD, "batch holds " + batch.recordCount()
-                        + " records but its last offset delta is " + batch.lastOffsetDelta()
-                        + " (a producer's batch must have deltas 0.." + (batch.recordCount() - 1) + ")");
-            }
-            if (batch.hasProducerId() && out.size() > 1) {
-                return rejected(ErrorCode.INVALID_RECORD, "an idempotent producer must send one batch per "
-                        + "partition per request, got " + out.size());
-            }
-            if (batch.hasProducerId() && (batch.producerEpoch() < 0 || batch.baseSequence() < 0)) {
-                return rejected(ErrorCode.INVALID_RECORD, "batch with producer id " + batch.producerId()
-                        + " has no valid producer epoch or sequence (epoch " + batch.producerEpoch()
-                        + ", base sequence " + batch.baseSequence() + ")");
-            }
-            try {
-                batch.ensureRecordsValid();
-                if (config.compact()) {
-                    for (Record record : batch) {
-                        if (!record.hasKey()) {
-                            return rejected(ErrorCode.INVALID_RECORD, "compacted topic (cleanup.policy=compact) "
-                                    + "cannot accept a record without a key");
-                        }
-                    }
-                }
-            } catch (RecordFormatException e) {
-                return rejected(e.errorCode(), e.getMessage());
-            }
-        }
-        return null;
-    }
-
-    /** Splits a buffer into whole batches with a valid envelope and CRC; nothing may be left over. */
-    private AppendResult.Rejected splitBatches(ByteBuffer records, List<RecordBatch> out) {
-        if (!records.hasRemaining()) {
-            return rejected(ErrorCode.INVALID_RECORD, "the request holds no record batches");
-        }
-        ByteBuffer view = records.duplicate();
-        while (view.hasRemaining()) {
-            if (view.remaining() < RecordBatch.LOG_OVERHEAD) {
-                return rejected(ErrorCode.CORRUPT_MESSAGE, view.remaining()
-                        + " trailing bytes are too short to be a record batch");
-            }
-            RecordBatch batch = RecordBatch.wrap(view);
-            try {
-                batch.ensureValid();
-            } catch (RecordFormatException e) {
-                return rejected(e.errorCode(), e.getMessage());
-            }
-            out.add(batch);
-            view.position(view.position() + batch.sizeInBytes());
-        }
-        return null;
     }
 
     private AppendResult.Rejected rejected(ErrorCode code, String message) {

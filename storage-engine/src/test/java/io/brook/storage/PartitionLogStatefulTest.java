@@ -32,7 +32,8 @@ class PartitionLogStatefulTest {
 
     @Test
     void anyActionSequenceLeavesTheLogEqualToTheModel() {
-        qt().withExamples(EXAMPLES)
+        // On the in-memory file system a history costs about a millisecond: run many.
+        qt().withExamples(EXAMPLES * 5)
                 .forAll(lists().of(integers().between(0, 99_999)).ofSizeBetween(1, 60), booleans().all())
                 .checkAssert((actions, compacted) -> {
                     try {
