@@ -190,7 +190,7 @@ class KafkaCompatibilityTest {
     /** Property: for arbitrary batches, Kafka reads what we build with equal header and records. */
     @Test
     void kafkaReadsArbitraryBatchesWeBuild() {
-        // Replay a failure with -DQT_SEED=<seed printed in the failure>, or .withFixedSeed(seed).
+        // Replay a failure with -Dqt.seed=<seed printed in the failure>, or .withFixedSeed(seed).
         qt().withExamples(40).forAll(batchSpecs()).checkAssert(spec -> {
             MutableRecordBatch kafka = onlyKafkaBatch(spec.build());
             kafka.ensureValid();

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * codec, 0 to 1 MiB of payload, headers, null keys and values, extreme timestamps, producer fields.
  *
  * <p>QuickTheories prints the shrunk counterexample and the seed when a property fails. To replay
- * it, run this class with {@code -DQT_SEED=<seed>} (e.g. {@code mvn -o -pl storage-engine test
- * -Dtest=RecordBatchPropertiesTest -DQT_SEED=123456789}), or temporarily add
+ * it, run this class with {@code -Dqt.seed=<seed>} (e.g. {@code mvn -o -pl storage-engine test
+ * -Dtest=RecordBatchPropertiesTest -Dqt.seed=123456789}), or temporarily add
  * {@code .withFixedSeed(<seed>)} after {@code qt()}. Example counts keep the class at a few seconds;
  * raise them locally with {@code -DQT_EXAMPLES} only if the calls below drop {@code withExamples}.
  */

@@ -27,7 +27,7 @@ import org.quicktheories.generators.Generate;
  * it) over random sequences of assign / truncateFromEnd / truncateFromStart.
  *
  * <p>To replay a failure, take the seed QuickTheories prints ("Seed was ...") and either add
- * {@code .withFixedSeed(seed)} after {@code qt()} below, or run with {@code -DQT_SEED=seed}.
+ * {@code .withFixedSeed(seed)} after {@code qt()} below, or run with {@code -Dqt.seed=seed}.
  */
 class LeaderEpochCachePropertyTest {
     private static final int HIGHEST_EPOCH = 10;

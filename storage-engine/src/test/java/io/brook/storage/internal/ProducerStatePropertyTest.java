@@ -31,7 +31,7 @@ import org.quicktheories.generators.Generate;
  *
  * <p>To replay a failure, take the seed QuickTheories prints ("Seed was ...") and either add
  * {@code .withFixedSeed(seed)} after {@code qt()} in the failing test, or run with
- * {@code -DQT_SEED=seed}.
+ * {@code -Dqt.seed=seed}.
  */
 class ProducerStatePropertyTest {
     private static final long[] PRODUCER_IDS = {1000, 1001, 1002};
