@@ -247,11 +247,12 @@ public final class LogSegment {
             buffer.flip();
             int skip = 0;
             while (buffer.limit() - skip >= RecordBatch.HEADER_SIZE) {
-                int batchLength = buffer.getInt(skip + RecordBatch.LOG_OVERHEAD - 4);
+                RecordBatch header = RecordBatch.wrap(buffer.duplicate().position(skip));
+                int batchLength = header.batchLength();
                 if (batchLength < RecordBatch.HEADER_SIZE - RecordBatch.LOG_OVERHEAD) {
                     return null; // not a batch: a reader racing a truncation (it will retry)
                 }
-                long lastOffset = buffer.getLong(skip) + buffer.getInt(skip + LAST_OFFSET_DELTA);
+                long lastOffset = header.lastOffset();
                 if (lastOffset >= startOffset) {
                     return slice(buffer, skip, position, limit, lastOffset, maxOffsetExclusive, minOneBatch);
                 }
@@ -265,8 +266,6 @@ public final class LogSegment {
         return null;
     }
 
-    private static final int LAST_OFFSET_DELTA = 23;
-
     /** The whole batches of {@code buffer} from {@code skip} on, cut at the max offset. */
     private Slice slice(ByteBuffer buffer, int skip, int position, int limit, long firstLastOffset,
                         long maxOffsetExclusive, boolean minOneBatch) throws IOException {
@@ -274,7 +273,7 @@ public final class LogSegment {
         if (firstLastOffset >= maxOffsetExclusive) {
             return new Slice(ByteBuffer.allocate(0), firstPosition);
         }
-        int firstSize = RecordBatch.LOG_OVERHEAD + buffer.getInt(skip + RecordBatch.LOG_OVERHEAD - 4);
+        int firstSize = RecordBatch.wrap(buffer.duplicate().position(skip)).sizeInBytes();
         if (skip + firstSize > buffer.limit()) {
             if (!minOneBatch) {
                 return new Slice(ByteBuffer.allocate(0), firstPosition);

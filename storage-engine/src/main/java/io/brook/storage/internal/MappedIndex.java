@@ -76,11 +76,6 @@ abstract class MappedIndex {
         return maxEntries;
     }
 
-    /** Bytes the entries occupy (not the preallocated length). */
-    final int sizeInBytes() {
-        return entries * entrySize;
-    }
-
     /** The buffer and the count, read in the order that keeps them consistent for a reader. */
     protected final ByteBuffer buffer() {
         return region.buffer();
