@@ -173,9 +173,10 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Like {@link #takeSnapshot()} but without an fsync, for a segment roll on the append path:
-     * the snapshot becomes durable with the partition's next flush of the directory, and if a
-     * power loss takes it first, reopening uses an older snapshot and replays more of the log.
+     * Like {@link #takeSnapshot()} but without an fsync, for a segment roll on the append path.
+     * The running broker sees the file whole (it is renamed into place); after a power loss it
+     * may be missing or torn, which its CRC shows, and reopening then uses an older snapshot and
+     * replays more of the log.
      */
     public void takeSnapshotWithoutSync() throws IOException {
         long offset = mapEndOffset;
