@@ -26,11 +26,13 @@ class LayeringTest {
         }
     }
 
+    // The forbidden names are split so that repository-wide searches for them (the pre-stop
+    // checks do one) find only real uses, not this list.
     private static final List<Rule> RULES = List.of(
-            new Rule("System.currentTimeMillis", "", "read time from the injected Clock"),
-            new Rule("System.nanoTime", "", "read time from the injected Clock"),
-            new Rule("Instant.now", "", "read time from the injected Clock"),
-            new Rule("Thread.sleep", "", "the storage engine never sleeps"),
+            new Rule("System." + "currentTimeMillis", "", "read time from the injected Clock"),
+            new Rule("System." + "nanoTime", "", "read time from the injected Clock"),
+            new Rule("Instant." + "now", "", "read time from the injected Clock"),
+            new Rule("Thread." + "sleep", "", "the storage engine never sleeps"),
             new Rule("import io.grpc", "", "gRPC stays out of the storage engine"),
             new Rule("import org.apache.ratis", "", "Ratis stays out of the storage engine"),
             new Rule("FileChannel.open", "NioFileIo.java", "open files through FileIo"),
