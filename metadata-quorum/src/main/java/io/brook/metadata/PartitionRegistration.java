@@ -41,7 +41,7 @@ public record PartitionRegistration(
     }
 
     /** The next state after a change record: see the record's documentation for the epoch rules. */
-    PartitionRegistration merge(PartitionChangeRecord change) {
+    public PartitionRegistration merge(PartitionChangeRecord change) {
         int newLeader = change.hasLeader() ? change.getLeader() : leader;
         int newLeaderEpoch = change.hasLeader() ? leaderEpoch + 1 : leaderEpoch;
         List<Integer> newIsr = change.hasIsr() ? change.getIsr().getIdsList() : isr;
