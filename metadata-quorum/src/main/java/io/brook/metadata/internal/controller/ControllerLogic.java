@@ -332,7 +332,8 @@ public final class ControllerLogic {
                 records.add(brokerChange(broker, null, true));
                 records.addAll(removeFromIsrsAndElect(Set.of(id), b -> b != id));
             }
-        } else if (broker.fenced() && caughtUp) {
+        } else if (broker.fenced() && caughtUp && !broker.inControlledShutdown()) {
+            // (A broker fenced during its controlled shutdown stays fenced: it registers again.)
             log.info("Unfencing broker {}: its metadata reached index {}", id, request.getCurrentMetadataOffset());
             records.add(brokerChange(broker, false, null));
             records.addAll(electOfflineWith(id));
