@@ -254,8 +254,13 @@ public final class RaftQuorumNode implements AutoCloseable {
     }
 
     /** This node's view of the quorum; replication figures of the other voters only on the leader. */
-    public QuorumStatus status() throws IOException {
-        RaftServer.Division division = requireStarted(server).getDivision(groupId);
+    public QuorumStatus status() {
+        RaftServer.Division division;
+        try {
+            division = requireStarted(server).getDivision(groupId);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         DivisionInfo info = division.getInfo();
         RaftLog raftLog = division.getRaftLog();
         long lastIndex = raftLog.getNextIndex() - 1;
