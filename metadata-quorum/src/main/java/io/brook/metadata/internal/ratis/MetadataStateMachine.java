@@ -285,7 +285,12 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private void maybeRequestSnapshot(Applied after, long index) {
         if (after.records() - recordsAtSnapshot >= snapshotIntervalRecords && snapshotRequested.compareAndSet(false, true)) {
-            snapshotTrigger.accept(index);
+            try {
+                snapshotTrigger.accept(index);
+            } catch (RuntimeException e) {
+                snapshotRequested.set(false);
+                log.warn("Controller {}: cannot request a snapshot", nodeId, e);
+            }
         }
     }
 

@@ -166,7 +166,13 @@ public final class RaftQuorumNode implements AutoCloseable {
         MetadataStateMachine sm = new MetadataStateMachine(settings.nodeId(), settings.snapshotIntervalRecords(),
                 new LeadershipDispatcher(settings.nodeId(), listener));
         publishers.forEach(sm::addPublisher);
-        sm.setSnapshotTrigger(index -> snapshotRequests.execute(this::requestSnapshot));
+        sm.setSnapshotTrigger(index -> {
+            try {
+                snapshotRequests.execute(this::requestSnapshot);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                sm.snapshotRequestDone(); // closing
+            }
+        });
         stateMachine = sm;
         RaftServer s = RaftServer.newBuilder()
                 .setServerId(peerId(settings.nodeId()))
