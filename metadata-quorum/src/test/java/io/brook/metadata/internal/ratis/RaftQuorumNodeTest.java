@@ -179,6 +179,16 @@ class RaftQuorumNodeTest {
         assertTrue(restarted.snapshotsInstalled() >= 1, "caught up by installing the leader's snapshot");
         assertEquals(201, clusterConfigs(restarted.image()).size());
         assertTrue(quorum.node(leader).status().lastSnapshotIndex() > 0);
+
+        // The third controller took its own snapshots; restarted, it starts from the newest one.
+        int third = 6 - leader - lagging;
+        Await.until("controller " + third + " has a snapshot", CONVERGE,
+                () -> quorum.node(third).status().lastSnapshotIndex() > 0, quorum::describe);
+        quorum.kill(third);
+        RaftQuorumNode reloaded = quorum.start(third);
+        quorum.awaitConverged(leaderImage, CONVERGE);
+        assertTrue(reloaded.snapshotsLoaded() >= 1, "loaded its own snapshot at startup");
+        assertEquals(0, reloaded.snapshotsInstalled());
     }
 
     @Test
