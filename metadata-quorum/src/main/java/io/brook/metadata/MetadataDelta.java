@@ -7,7 +7,9 @@ import io.brook.api.internal.metadata.MetadataRecord;
 import io.brook.api.internal.metadata.PartitionChangeRecord;
 import io.brook.api.internal.metadata.PartitionRecord;
 import io.brook.api.internal.metadata.TopicRecord;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +48,7 @@ public final class MetadataDelta {
     private Map<UUID, AclEntry> acls;
     private boolean aclsChanged;
     private long nextProducerId;
-    private int recordCount;
+    private final List<MetadataRecord> records = new ArrayList<>();
 
     public MetadataDelta(MetadataImage base) {
         this.base = base;
@@ -59,7 +61,7 @@ public final class MetadataDelta {
 
     /** Applies one committed record to this delta. */
     public void replay(MetadataRecord record) {
-        recordCount++;
+        records.add(record);
         switch (record.getRecordCase()) {
             case REGISTER_BROKER -> {
                 BrokerRegistration broker = BrokerRegistration.fromRecord(record.getRegisterBroker());
@@ -240,7 +242,15 @@ public final class MetadataDelta {
 
     /** The number of records replayed into this delta. */
     public int recordCount() {
-        return recordCount;
+        return records.size();
+    }
+
+    /**
+     * The records replayed into this delta, in order. With a {@link #base()} of
+     * {@link MetadataImage#EMPTY} they describe the whole image (a loaded snapshot).
+     */
+    public List<MetadataRecord> records() {
+        return Collections.unmodifiableList(records);
     }
 
     /** Brokers registered or changed in this delta, as they are now. */
