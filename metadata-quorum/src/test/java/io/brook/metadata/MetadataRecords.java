@@ -167,7 +167,7 @@ final class MetadataRecords {
 
     /** One record per line in protobuf's short text form, for failure messages. */
     static String describe(List<MetadataRecord> records) {
-        return records.stream().map(TextFormat::shortDebugString)
+        return records.stream().map(TextFormat.printer().emittingSingleLine(true)::printToString)
                 .collect(Collectors.joining("\n  ", "[\n  ", "\n]"));
     }
 }
