@@ -391,7 +391,8 @@ public final class ControllerLogic {
         }
         Map<String, Integer> nameCounts = new HashMap<>();
         request.getTopicsList().forEach(t -> nameCounts.merge(t.getName(), 1, Integer::sum));
-        List<BrokerInfo> usable = usableBrokers();
+        List<UsableBroker> usable = UsableBroker.usableBrokers(speculative.cluster());
+        Map<Integer, Integer> leaderCounts = new HashMap<>(ReplicaPlacer.preferredLeaderCounts(speculative.topics()));
         List<MetadataRecord> records = new ArrayList<>();
         CreateTopicsResponse.Builder response = CreateTopicsResponse.newBuilder().setError(ok());
         for (CreatableTopic topic : request.getTopicsList()) {
@@ -402,7 +403,7 @@ public final class ControllerLogic {
                 continue;
             }
             List<MetadataRecord> topicRecords = new ArrayList<>();
-            String problem = createTopic(topic, usable, topicRecords, result);
+            String problem = createTopic(topic, usable, leaderCounts, topicRecords, result);
             if (problem == null) {
                 records.addAll(topicRecords);
             }
@@ -415,7 +416,8 @@ public final class ControllerLogic {
     }
 
     /** Validates one topic and appends its records; returns null on success, else sets the error. */
-    private String createTopic(CreatableTopic topic, List<BrokerInfo> usable, List<MetadataRecord> records,
+    private String createTopic(CreatableTopic topic, List<UsableBroker> usable, Map<Integer, Integer> leaderCounts,
+            List<MetadataRecord> records,
             CreatableTopicResult.Builder result) {
         String name = topic.getName();
         String problem = null;
@@ -465,7 +467,7 @@ public final class ControllerLogic {
             return problem;
         }
         if (assignment == null) {
-            assignment = place(usable, partitions, rf);
+            assignment = place(usable, partitions, rf, leaderCounts);
         }
         UUID id = Uuids.random(random);
         records.add(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(name)
@@ -558,7 +560,8 @@ public final class ControllerLogic {
         if (!canWrite()) {
             return done(fail.apply(notController()));
         }
-        List<BrokerInfo> usable = usableBrokers();
+        List<UsableBroker> usable = UsableBroker.usableBrokers(speculative.cluster());
+        Map<Integer, Integer> leaderCounts = new HashMap<>(ReplicaPlacer.preferredLeaderCounts(speculative.topics()));
         List<MetadataRecord> records = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         CreatePartitionsResponse.Builder response = CreatePartitionsResponse.newBuilder().setError(ok());
@@ -581,7 +584,7 @@ public final class ControllerLogic {
                     result.setErrorCode(ErrorCode.INVALID_REPLICATION_FACTOR).setErrorMessage("topic " + topic.name()
                             + " has replication factor " + rf + " but only " + usable.size() + " brokers are available");
                 } else {
-                    List<List<Integer>> assignment = place(usable, request1.getCount() - topic.partitionCount(), rf);
+                    List<List<Integer>> assignment = place(usable, request1.getCount() - topic.partitionCount(), rf, leaderCounts);
                     for (int i = 0; i < assignment.size(); i++) {
                         List<Integer> replicas = assignment.get(i);
                         records.add(MetadataRecord.newBuilder().setPartition(PartitionRecord.newBuilder()
@@ -957,32 +960,13 @@ public final class ControllerLogic {
     // Shared pieces
     // ---------------------------------------------------------------------------------------
 
-    /** A broker that may receive new replicas: registered, unfenced, not shutting down. */
-    record BrokerInfo(int id, Optional<String> rack) {}
-
-    private List<BrokerInfo> usableBrokers() {
-        List<BrokerInfo> out = new ArrayList<>();
-        for (BrokerRegistration broker : speculative.cluster().brokers().values()) {
-            if (broker.isActive()) {
-                out.add(new BrokerInfo(broker.id(), broker.rack()));
-            }
+    /** Replica lists for {@code partitions} new partitions, balancing preferred leaders cluster-wide. */
+    private List<List<Integer>> place(List<UsableBroker> brokers, int partitions, int rf, Map<Integer, Integer> leaderCounts) {
+        List<List<Integer>> assignment = ReplicaPlacer.placeAddedPartitions(brokers, partitions, rf, leaderCounts, random);
+        for (List<Integer> replicas : assignment) {
+            leaderCounts.merge(replicas.get(0), 1, Integer::sum);
         }
-        out.sort(Comparator.comparingInt(BrokerInfo::id));
-        return out;
-    }
-
-    /** Replica lists for {@code partitions} new partitions, first replica = preferred leader. */
-    private List<List<Integer>> place(List<BrokerInfo> brokers, int partitions, int rf) {
-        int start = random.nextInt(brokers.size());
-        List<List<Integer>> out = new ArrayList<>(partitions);
-        for (int p = 0; p < partitions; p++) {
-            List<Integer> replicas = new ArrayList<>(rf);
-            for (int r = 0; r < rf; r++) {
-                replicas.add(brokers.get((start + p + r) % brokers.size()).id());
-            }
-            out.add(replicas);
-        }
-        return out;
+        return assignment;
     }
 
     /**

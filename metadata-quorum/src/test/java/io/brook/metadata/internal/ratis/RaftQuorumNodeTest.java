@@ -1,5 +1,6 @@
 package io.brook.metadata.internal.ratis;
 
+import io.brook.metadata.testing.Await;
 import static io.brook.metadata.internal.ratis.TestQuorum.clusterConfigs;
 import static io.brook.metadata.internal.ratis.TestQuorum.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;

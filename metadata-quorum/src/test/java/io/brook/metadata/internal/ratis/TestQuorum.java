@@ -1,5 +1,6 @@
 package io.brook.metadata.internal.ratis;
 
+import io.brook.metadata.testing.Await;
 import io.brook.api.internal.metadata.ConfigRecord;
 import io.brook.api.internal.metadata.ConfigResourceType;
 import io.brook.api.internal.metadata.MetadataRecord;

@@ -1,4 +1,4 @@
-package io.brook.metadata.internal.ratis;
+package io.brook.metadata.testing;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,13 +10,13 @@ import java.util.function.Supplier;
  * Polls a condition of a real Ratis cluster until a deadline. Only for integration tests, where
  * there is no event to wait on (elections, replication, purges happen on Ratis's threads).
  */
-final class Await {
+public final class Await {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private Await() {}
 
     /** Waits until {@code condition} holds; fails with {@code what} and the last {@code state}. */
-    static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -34,7 +34,7 @@ final class Await {
         }
     }
 
-    static void until(String what, Duration timeout, BooleanSupplier condition) {
+    public static void until(String what, Duration timeout, BooleanSupplier condition) {
         until(what, timeout, condition, () -> "-");
     }
 }

@@ -1,0 +1,168 @@
+package io.brook.metadata;
+
+import io.brook.api.internal.controller.ControllerError;
+import io.brook.api.internal.controller.DescribeQuorumResponse;
+import io.brook.api.internal.controller.VoterState;
+import io.brook.api.v1.ErrorCode;
+import io.brook.common.Clock;
+import io.brook.common.ConfigDefinitions;
+import io.brook.common.ConfigValues;
+import io.brook.metadata.internal.controller.ControllerLogic;
+import io.brook.metadata.internal.controller.QuorumController;
+import io.brook.metadata.internal.grpc.ControllerRpcServer;
+import io.brook.metadata.internal.ratis.QuorumConfig;
+import io.brook.metadata.internal.ratis.QuorumStatus;
+import io.brook.metadata.internal.ratis.RaftQuorumNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One controller: a voter of the Ratis metadata quorum, the controller logic that runs while it
+ * is the active controller, and the controller service on its RPC listener. What a node with
+ * {@code process.roles=controller} runs.
+ *
+ * <pre>
+ *   ControllerClient ──gRPC──▶ ControllerRpcServer ──▶ QuorumController (event loop)
+ *                                                           │ records
+ *                                                           ▼
+ *                                  RaftQuorumNode (Ratis) ── replicate, commit ──▶ every controller
+ *                                                           │ committed batches
+ *                                                           ▼
+ *                              MetadataStateMachine ──(delta, image)──▶ publishers
+ * </pre>
+ */
+public final class ControllerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerNode.class);
+
+    /** Every key a controller reads. */
+    public static final ConfigDefinitions DEFINITIONS = QuorumConfig.DEFINITIONS.plus(ControllerConfig.DEFINITIONS);
+
+    /**
+     * @param metadataDir   formatted with {@code brook storage format}
+     * @param rpcHost       the controller service's bind address
+     * @param rpcPort       its port; 0 picks a free one
+     * @param config        parsed with {@link #DEFINITIONS}
+     * @param topicConfigs  the topic-level config keys topics may set (from the broker's modules)
+     * @param brokerConfigs the broker-level keys that may be set dynamically
+     */
+    public record Settings(int nodeId, Path metadataDir, String rpcHost, int rpcPort, ConfigValues config,
+            ConfigDefinitions topicConfigs, ConfigDefinitions brokerConfigs) {
+        public Settings {
+            Objects.requireNonNull(metadataDir, "metadataDir");
+            Objects.requireNonNull(rpcHost, "rpcHost");
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(topicConfigs, "topicConfigs");
+            Objects.requireNonNull(brokerConfigs, "brokerConfigs");
+        }
+    }
+
+    private final Settings settings;
+    private final List<MetadataPublisher> extraPublishers;
+    private QuorumController controller;
+    private RaftQuorumNode quorum;
+    private ControllerRpcServer rpc;
+
+    public ControllerNode(Settings settings, List<MetadataPublisher> extraPublishers) {
+        this.settings = settings;
+        this.extraPublishers = List.copyOf(extraPublishers);
+    }
+
+    /**
+     * Starts the quorum member and the RPC listener.
+     *
+     * @throws StorageFormatException when the metadata directory is not formatted for this node
+     */
+    public synchronized void start() throws IOException {
+        MetaProperties meta = StorageFormatter.checkFormatted(List.of(settings.metadataDir()), settings.nodeId());
+        ControllerConfig controllerConfig = ControllerConfig.from(settings.config());
+        Random random = new Random(new SecureRandom().nextLong());
+        controller = new QuorumController(settings.nodeId(), loop -> new ControllerLogic(settings.nodeId(),
+                meta.clusterId(), controllerConfig, settings.topicConfigs(), settings.brokerConfigs(),
+                (term, records) -> quorum.metadataLog().append(term, records), Clock.system(), random, loop));
+        List<MetadataPublisher> publishers = new ArrayList<>();
+        publishers.add(controller);
+        publishers.addAll(extraPublishers);
+        quorum = new RaftQuorumNode(RaftQuorumNode.Settings.from(settings.nodeId(), settings.metadataDir(),
+                settings.config()), controller, publishers);
+        try {
+            rpc = ControllerRpcServer.start(settings.rpcHost(), settings.rpcPort(), controller, this::describeQuorum);
+            quorum.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("Controller {} serves the controller service on {}:{}", settings.nodeId(), settings.rpcHost(),
+                rpc.port());
+    }
+
+    public int nodeId() {
+        return settings.nodeId();
+    }
+
+    /** The controller service's port (the real one when 0 was configured). */
+    public int rpcPort() {
+        return rpc.port();
+    }
+
+    /** The latest committed metadata this controller has applied. */
+    public MetadataImage image() {
+        return quorum.image();
+    }
+
+    /** This controller's view of the quorum. */
+    public QuorumStatus quorumStatus() {
+        return quorum.status();
+    }
+
+    /**
+     * The quorum status as the DescribeQuorum answer. Only the leader knows the voters' lag, so a
+     * follower answers NOT_CONTROLLER with the leader hint and clients ask the leader.
+     */
+    DescribeQuorumResponse describeQuorum() {
+        QuorumStatus status = quorum.status();
+        DescribeQuorumResponse.Builder response = DescribeQuorumResponse.newBuilder()
+                .setLeaderId(status.leaderId()).setTerm(status.currentTerm()).setCommitIndex(status.commitIndex())
+                .setNodeId(status.nodeId()).setLastAppliedIndex(status.lastAppliedIndex())
+                .setLastSnapshotIndex(status.lastSnapshotIndex());
+        if (!status.isLeader()) {
+            return response.setError(ControllerError.newBuilder().setCode(ErrorCode.NOT_CONTROLLER)
+                    .setMessage("controller " + status.nodeId() + " is not the leader").setLeaderHint(status.leaderId()))
+                    .build();
+        }
+        for (QuorumStatus.VoterStatus voter : status.voters()) {
+            response.addVoters(VoterState.newBuilder().setNodeId(voter.id()).setAddress(voter.address())
+                    .setLogEndIndex(voter.matchIndex()).setLag(voter.lag()).setLastContactMs(-1));
+        }
+        return response.setError(ControllerError.newBuilder().setCode(ErrorCode.NONE).setLeaderHint(-1)).build();
+    }
+
+    /** Adds a voter to the quorum (run on the leader's node). */
+    public java.util.concurrent.CompletableFuture<Void> addVoter(int id, String host, int port) {
+        return quorum.addVoter(id, host, port);
+    }
+
+    /** Removes a voter from the quorum (run on the leader's node). */
+    public java.util.concurrent.CompletableFuture<Void> removeVoter(int id) {
+        return quorum.removeVoter(id);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (rpc != null) {
+            rpc.close();
+        }
+        if (quorum != null) {
+            quorum.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+    }
+}

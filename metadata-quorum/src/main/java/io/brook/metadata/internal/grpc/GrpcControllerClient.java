@@ -1,0 +1,227 @@
+package io.brook.metadata.internal.grpc;
+
+import io.brook.api.internal.controller.AllocateProducerIdsRequest;
+import io.brook.api.internal.controller.AllocateProducerIdsResponse;
+import io.brook.api.internal.controller.AlterPartitionRequest;
+import io.brook.api.internal.controller.AlterPartitionResponse;
+import io.brook.api.internal.controller.BrokerHeartbeatRequest;
+import io.brook.api.internal.controller.BrokerHeartbeatResponse;
+import io.brook.api.internal.controller.ControllerError;
+import io.brook.api.internal.controller.ControllerServiceGrpc;
+import io.brook.api.internal.controller.ControllerServiceGrpc.ControllerServiceStub;
+import io.brook.api.internal.controller.CreateAclsRequest;
+import io.brook.api.internal.controller.CreateAclsResponse;
+import io.brook.api.internal.controller.CreatePartitionsRequest;
+import io.brook.api.internal.controller.CreatePartitionsResponse;
+import io.brook.api.internal.controller.CreateTopicsRequest;
+import io.brook.api.internal.controller.CreateTopicsResponse;
+import io.brook.api.internal.controller.DeleteAclsRequest;
+import io.brook.api.internal.controller.DeleteAclsResponse;
+import io.brook.api.internal.controller.DeleteTopicsRequest;
+import io.brook.api.internal.controller.DeleteTopicsResponse;
+import io.brook.api.internal.controller.DescribeQuorumRequest;
+import io.brook.api.internal.controller.DescribeQuorumResponse;
+import io.brook.api.internal.controller.ElectLeadersRequest;
+import io.brook.api.internal.controller.ElectLeadersResponse;
+import io.brook.api.internal.controller.IncrementalAlterConfigsRequest;
+import io.brook.api.internal.controller.IncrementalAlterConfigsResponse;
+import io.brook.api.internal.controller.RegisterBrokerRequest;
+import io.brook.api.internal.controller.RegisterBrokerResponse;
+import io.brook.api.v1.ErrorCode;
+import io.brook.metadata.ControllerClient;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ControllerClient} over gRPC. Keeps one channel per controller address and remembers
+ * which one answered as the active controller; on {@code NOT_CONTROLLER} or an unreachable
+ * controller it moves to the next address after a short backoff, until the request timeout.
+ */
+public final class GrpcControllerClient implements ControllerClient {
+    private static final Logger log = LoggerFactory.getLogger(GrpcControllerClient.class);
+    private static final long BACKOFF_MS = 50;
+
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<String> addresses;
+    private final long timeoutMs;
+    private final ScheduledExecutorService retries;
+    private volatile int current;
+
+    private GrpcControllerClient(List<String> addresses, Duration timeout) {
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("no controller address given");
+        }
+        this.addresses = List.copyOf(addresses);
+        this.timeoutMs = timeout.toMillis();
+        for (String address : addresses) {
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("controller address '" + address + "' is not host:port");
+            }
+            channels.add(NettyChannelBuilder.forAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))).usePlaintext().build());
+        }
+        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "brook-controller-client");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static GrpcControllerClient connect(List<String> addresses, Duration timeout) {
+        return new GrpcControllerClient(addresses, timeout);
+    }
+
+    /** Sends one request, following the active controller, until the deadline. */
+    private <R> CompletableFuture<R> send(BiConsumer<ControllerServiceStub, StreamObserver<R>> call,
+            Function<R, ControllerError> errorOf) {
+        CompletableFuture<R> out = new CompletableFuture<>();
+        attempt(call, errorOf, out, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), null);
+        return out;
+    }
+
+    private <R> void attempt(BiConsumer<ControllerServiceStub, StreamObserver<R>> call, Function<R, ControllerError> errorOf,
+            CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMs <= 0) {
+            if (lastNotController != null) {
+                out.complete(lastNotController);
+            } else {
+                out.completeExceptionally(new java.util.concurrent.TimeoutException("no active controller answered within "
+                        + timeoutMs + " ms (tried " + addresses + ")"));
+            }
+            return;
+        }
+        int index = current;
+        ControllerServiceStub stub = ControllerServiceGrpc.newStub(channels.get(index))
+                .withDeadlineAfter(remainingMs, TimeUnit.MILLISECONDS);
+        call.accept(stub, new StreamObserver<R>() {
+            @Override
+            public void onNext(R response) {
+                ControllerError error = errorOf.apply(response);
+                if (error.getCode() == ErrorCode.NOT_CONTROLLER) {
+                    moveOn(index);
+                    retry(call, errorOf, out, deadlineNanos, response);
+                } else {
+                    out.complete(response);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                log.debug("Controller {} did not answer: {}", addresses.get(index), t.toString());
+                moveOn(index);
+                retry(call, errorOf, out, deadlineNanos, lastNotController);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+    }
+
+    private void moveOn(int failed) {
+        if (current == failed) {
+            current = (failed + 1) % channels.size();
+        }
+    }
+
+    private <R> void retry(BiConsumer<ControllerServiceStub, StreamObserver<R>> call, Function<R, ControllerError> errorOf,
+            CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
+        try {
+            retries.schedule(() -> attempt(call, errorOf, out, deadlineNanos, lastNotController), BACKOFF_MS,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            out.completeExceptionally(new IllegalStateException("the controller client is closed"));
+        }
+    }
+
+    @Override
+    public CompletableFuture<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest r) {
+        return send((s, o) -> s.registerBroker(r, o), RegisterBrokerResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<BrokerHeartbeatResponse> brokerHeartbeat(BrokerHeartbeatRequest r) {
+        return send((s, o) -> s.brokerHeartbeat(r, o), BrokerHeartbeatResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest r) {
+        return send((s, o) -> s.createTopics(r, o), CreateTopicsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest r) {
+        return send((s, o) -> s.deleteTopics(r, o), DeleteTopicsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest r) {
+        return send((s, o) -> s.createPartitions(r, o), CreatePartitionsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionResponse> alterPartition(AlterPartitionRequest r) {
+        return send((s, o) -> s.alterPartition(r, o), AlterPartitionResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<ElectLeadersResponse> electLeaders(ElectLeadersRequest r) {
+        return send((s, o) -> s.electLeaders(r, o), ElectLeadersResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest r) {
+        return send((s, o) -> s.incrementalAlterConfigs(r, o), IncrementalAlterConfigsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<CreateAclsResponse> createAcls(CreateAclsRequest r) {
+        return send((s, o) -> s.createAcls(r, o), CreateAclsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<DeleteAclsResponse> deleteAcls(DeleteAclsRequest r) {
+        return send((s, o) -> s.deleteAcls(r, o), DeleteAclsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<AllocateProducerIdsResponse> allocateProducerIds(AllocateProducerIdsRequest r) {
+        return send((s, o) -> s.allocateProducerIds(r, o), AllocateProducerIdsResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<DescribeQuorumResponse> describeQuorum() {
+        return send((s, o) -> s.describeQuorum(DescribeQuorumRequest.getDefaultInstance(), o),
+                DescribeQuorumResponse::getError);
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        for (ManagedChannel channel : channels) {
+            channel.shutdownNow();
+        }
+        for (ManagedChannel channel : channels) {
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
