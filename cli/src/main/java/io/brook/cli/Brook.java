@@ -1,0 +1,39 @@
+package io.brook.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code brook} command. Exit status: 0 success, 1 a clear one-line error, 2 a usage error.
+ */
+@Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
+        description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
+        subcommands = {StorageCommand.class})
+public final class Brook implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
+    }
+
+    /** Runs the command line with the given output streams; returns the exit status. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(new Brook());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("Error: " + (e instanceof CliException || e.getMessage() != null ? e.getMessage() : e));
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(execute(out, err, args));
+    }
+}
