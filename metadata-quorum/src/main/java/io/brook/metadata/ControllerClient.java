@@ -1,5 +1,7 @@
 package io.brook.metadata;
 
+import io.brook.api.internal.controller.AddRaftVoterRequest;
+import io.brook.api.internal.controller.AddRaftVoterResponse;
 import io.brook.api.internal.controller.AllocateProducerIdsRequest;
 import io.brook.api.internal.controller.AllocateProducerIdsResponse;
 import io.brook.api.internal.controller.AlterPartitionRequest;
@@ -22,6 +24,8 @@ import io.brook.api.internal.controller.ElectLeadersResponse;
 import io.brook.api.internal.controller.IncrementalAlterConfigsRequest;
 import io.brook.api.internal.controller.IncrementalAlterConfigsResponse;
 import io.brook.api.internal.controller.RegisterBrokerRequest;
+import io.brook.api.internal.controller.RemoveRaftVoterRequest;
+import io.brook.api.internal.controller.RemoveRaftVoterResponse;
 import io.brook.api.internal.controller.RegisterBrokerResponse;
 import io.brook.metadata.internal.grpc.GrpcControllerClient;
 import java.time.Duration;
@@ -68,6 +72,12 @@ public interface ControllerClient extends AutoCloseable {
 
     /** The quorum as the active controller sees it (voters' lag included). */
     CompletableFuture<DescribeQuorumResponse> describeQuorum();
+
+    /** Adds a controller started as a joining node to the voters (on the Raft leader). */
+    CompletableFuture<AddRaftVoterResponse> addRaftVoter(AddRaftVoterRequest request);
+
+    /** Removes a voter (on the Raft leader). */
+    CompletableFuture<RemoveRaftVoterResponse> removeRaftVoter(RemoveRaftVoterRequest request);
 
     @Override
     void close();

@@ -1,12 +1,18 @@
 package io.brook.metadata;
 
+import io.brook.api.internal.controller.AddRaftVoterRequest;
+import io.brook.api.internal.controller.AddRaftVoterResponse;
 import io.brook.api.internal.controller.ControllerError;
 import io.brook.api.internal.controller.DescribeQuorumResponse;
+import io.brook.api.internal.controller.RemoveRaftVoterRequest;
+import io.brook.api.internal.controller.RemoveRaftVoterResponse;
 import io.brook.api.internal.controller.VoterState;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
 import io.brook.common.ConfigDefinitions;
 import io.brook.common.ConfigValues;
+import io.brook.metadata.internal.MetadataLog;
+import io.brook.metadata.internal.QuorumAdmin;
 import io.brook.metadata.internal.controller.ControllerLogic;
 import io.brook.metadata.internal.controller.QuorumController;
 import io.brook.metadata.internal.grpc.ControllerRpcServer;
@@ -20,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +99,7 @@ public final class ControllerNode implements AutoCloseable {
         quorum = new RaftQuorumNode(RaftQuorumNode.Settings.from(settings.nodeId(), settings.metadataDir(),
                 settings.config()), controller, publishers);
         try {
-            rpc = ControllerRpcServer.start(settings.rpcHost(), settings.rpcPort(), controller, this::describeQuorum);
+            rpc = ControllerRpcServer.start(settings.rpcHost(), settings.rpcPort(), controller, new Admin());
             quorum.start();
         } catch (IOException | RuntimeException e) {
             close();
@@ -143,14 +150,41 @@ public final class ControllerNode implements AutoCloseable {
         return response.setError(ControllerError.newBuilder().setCode(ErrorCode.NONE).setLeaderHint(-1)).build();
     }
 
-    /** Adds a voter to the quorum (run on the leader's node). */
-    public java.util.concurrent.CompletableFuture<Void> addVoter(int id, String host, int port) {
-        return quorum.addVoter(id, host, port);
-    }
+    /** Membership changes and status for the controller service. */
+    private final class Admin implements QuorumAdmin {
+        @Override
+        public DescribeQuorumResponse describeQuorum() {
+            return ControllerNode.this.describeQuorum();
+        }
 
-    /** Removes a voter from the quorum (run on the leader's node). */
-    public java.util.concurrent.CompletableFuture<Void> removeVoter(int id) {
-        return quorum.removeVoter(id);
+        @Override
+        public CompletableFuture<AddRaftVoterResponse> addVoter(AddRaftVoterRequest request) {
+            return membership(quorum.addVoter(request.getVoterId(), request.getHost(), request.getPort()))
+                    .thenApply(error -> AddRaftVoterResponse.newBuilder().setError(error).build());
+        }
+
+        @Override
+        public CompletableFuture<RemoveRaftVoterResponse> removeVoter(RemoveRaftVoterRequest request) {
+            return membership(quorum.removeVoter(request.getVoterId()))
+                    .thenApply(error -> RemoveRaftVoterResponse.newBuilder().setError(error).build());
+        }
+
+        private CompletableFuture<ControllerError> membership(CompletableFuture<Void> change) {
+            return change.handle((ok, failure) -> {
+                if (failure == null) {
+                    return ControllerError.newBuilder().setCode(ErrorCode.NONE).setLeaderHint(-1).build();
+                }
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof MetadataLog.NotLeaderException notLeader) {
+                    return ControllerError.newBuilder().setCode(ErrorCode.NOT_CONTROLLER)
+                            .setMessage(cause.getMessage()).setLeaderHint(notLeader.leaderHint()).build();
+                }
+                log.warn("Controller {}: membership change failed", settings.nodeId(), cause);
+                return ControllerError.newBuilder().setCode(ErrorCode.UNKNOWN_SERVER_ERROR)
+                        .setMessage("the membership change failed: " + cause).setLeaderHint(-1).build();
+            });
+        }
     }
 
     @Override

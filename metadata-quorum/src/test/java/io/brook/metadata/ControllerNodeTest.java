@@ -99,10 +99,19 @@ class ControllerNodeTest {
     }
 
     private ControllerNode start(int id) throws IOException {
+        return start(id, null);
+    }
+
+    /** Starts controller {@code id}; with a listen address it joins the running quorum. */
+    private ControllerNode start(int id, String listenAddress) throws IOException {
         Path metadataDir = dir.resolve("controller-" + id);
         StorageFormatter.format(metadataDir, clusterId, id, true);
-        var config = ControllerNode.DEFINITIONS.parse(Map.of(QuorumConfig.VOTERS.name(), voters,
+        Map<String, String> raw = new HashMap<>(Map.of(QuorumConfig.VOTERS.name(), voters,
                 QuorumConfig.ELECTION_TIMEOUT_MS.name(), "500", "broker.session.timeout.ms", "60000"));
+        if (listenAddress != null) {
+            raw.put(QuorumConfig.LISTEN_ADDRESS.name(), listenAddress);
+        }
+        var config = ControllerNode.DEFINITIONS.parse(raw);
         ControllerNode node = new ControllerNode(new ControllerNode.Settings(id, metadataDir, "127.0.0.1",
                 rpcPorts.get(id), config, LogConfig.DEFINITIONS, ConfigDefinitions.of()), List.of());
         node.start();
@@ -176,6 +185,35 @@ class ControllerNodeTest {
         assertEquals(ErrorCode.NONE, quorum.getError().getCode());
         assertEquals(3, quorum.getVotersCount());
         assertEquals(quorum.getLeaderId(), quorum.getNodeId(), "the leader answers with its view");
+    }
+
+    @Test
+    void membershipChangesFromThreeToFourToThreeVotersKeepServing() throws IOException {
+        startCluster(3);
+        ControllerClient client = client();
+        register(client, 1);
+        int raftPort = freePort();
+        rpcPorts.put(4, freePort());
+        start(4, "127.0.0.1:" + raftPort);
+        ControllerClient withFour = client();
+        var added = get(withFour.addRaftVoter(io.brook.api.internal.controller.AddRaftVoterRequest.newBuilder()
+                .setVoterId(4).setHost("127.0.0.1").setPort(raftPort).build()));
+        assertEquals(ErrorCode.NONE, added.getError().getCode(), added.toString());
+        Await.until("four voters", TIMEOUT, () -> get(withFour.describeQuorum()).getVotersCount() == 4);
+        register(withFour, 2);
+        Await.until("the new controller has the metadata", TIMEOUT,
+                () -> nodes.get(4).image().cluster().broker(2) != null);
+        var removed = get(withFour.removeRaftVoter(io.brook.api.internal.controller.RemoveRaftVoterRequest.newBuilder()
+                .setVoterId(1).build()));
+        assertEquals(ErrorCode.NONE, removed.getError().getCode(), removed.toString());
+        Await.until("three voters", TIMEOUT, () -> {
+            DescribeQuorumResponse q = get(withFour.describeQuorum());
+            return q.getVotersCount() == 3 && q.getVotersList().stream().noneMatch(v -> v.getNodeId() == 1);
+        });
+        nodes.remove(1).close();
+        register(withFour, 3);
+        Await.until("the remaining voters agree", TIMEOUT, () -> nodes.values().stream()
+                .allMatch(n -> n.image().cluster().broker(3) != null));
     }
 
     @Test

@@ -5,12 +5,12 @@ import io.brook.api.internal.controller.DescribeQuorumRequest;
 import io.brook.api.internal.controller.DescribeQuorumResponse;
 import io.brook.api.internal.controller.MetadataUpdate;
 import io.brook.api.internal.controller.WatchMetadataRequest;
+import io.brook.metadata.internal.QuorumAdmin;
 import io.brook.metadata.internal.controller.QuorumController;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +23,13 @@ public final class ControllerGrpcService extends ControllerServiceGrpc.Controlle
     private static final Logger log = LoggerFactory.getLogger(ControllerGrpcService.class);
 
     private final QuorumController controller;
-    private final Supplier<DescribeQuorumResponse> describe;
+    private final QuorumAdmin admin;
     private final BiConsumer<WatchMetadataRequest, StreamObserver<MetadataUpdate>> watch;
 
-    public ControllerGrpcService(QuorumController controller, Supplier<DescribeQuorumResponse> describe,
+    public ControllerGrpcService(QuorumController controller, QuorumAdmin admin,
             BiConsumer<WatchMetadataRequest, StreamObserver<MetadataUpdate>> watch) {
         this.controller = controller;
-        this.describe = describe;
+        this.admin = admin;
         this.watch = watch;
     }
 
@@ -115,11 +115,23 @@ public final class ControllerGrpcService extends ControllerServiceGrpc.Controlle
     @Override
     public void describeQuorum(DescribeQuorumRequest request, StreamObserver<DescribeQuorumResponse> out) {
         try {
-            out.onNext(describe.get());
+            out.onNext(admin.describeQuorum());
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
         }
+    }
+
+    @Override
+    public void addRaftVoter(io.brook.api.internal.controller.AddRaftVoterRequest request,
+            StreamObserver<io.brook.api.internal.controller.AddRaftVoterResponse> out) {
+        reply(admin.addVoter(request), out);
+    }
+
+    @Override
+    public void removeRaftVoter(io.brook.api.internal.controller.RemoveRaftVoterRequest request,
+            StreamObserver<io.brook.api.internal.controller.RemoveRaftVoterResponse> out) {
+        reply(admin.removeVoter(request), out);
     }
 
     @Override

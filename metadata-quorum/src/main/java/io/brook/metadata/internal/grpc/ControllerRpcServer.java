@@ -1,6 +1,6 @@
 package io.brook.metadata.internal.grpc;
 
-import io.brook.api.internal.controller.DescribeQuorumResponse;
+import io.brook.metadata.internal.QuorumAdmin;
 import io.brook.metadata.internal.controller.QuorumController;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -8,7 +8,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** The controller's gRPC listener: the controller service on one address. */
 public final class ControllerRpcServer implements AutoCloseable {
@@ -20,8 +19,8 @@ public final class ControllerRpcServer implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0: an ephemeral port) and starts serving. */
     public static ControllerRpcServer start(String host, int port, QuorumController controller,
-            Supplier<DescribeQuorumResponse> describe) throws IOException {
-        ControllerGrpcService service = new ControllerGrpcService(controller, describe,
+            QuorumAdmin admin) throws IOException {
+        ControllerGrpcService service = new ControllerGrpcService(controller, admin,
                 (request, out) -> out.onError(Status.UNIMPLEMENTED.withDescription("metadata watch is not served yet")
                         .asRuntimeException()));
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).addService(service).build().start();

@@ -1,5 +1,7 @@
 package io.brook.metadata.internal.grpc;
 
+import io.brook.api.internal.controller.AddRaftVoterRequest;
+import io.brook.api.internal.controller.AddRaftVoterResponse;
 import io.brook.api.internal.controller.AllocateProducerIdsRequest;
 import io.brook.api.internal.controller.AllocateProducerIdsResponse;
 import io.brook.api.internal.controller.AlterPartitionRequest;
@@ -26,6 +28,8 @@ import io.brook.api.internal.controller.ElectLeadersResponse;
 import io.brook.api.internal.controller.IncrementalAlterConfigsRequest;
 import io.brook.api.internal.controller.IncrementalAlterConfigsResponse;
 import io.brook.api.internal.controller.RegisterBrokerRequest;
+import io.brook.api.internal.controller.RemoveRaftVoterRequest;
+import io.brook.api.internal.controller.RemoveRaftVoterResponse;
 import io.brook.api.internal.controller.RegisterBrokerResponse;
 import io.brook.api.v1.ErrorCode;
 import io.brook.metadata.ControllerClient;
@@ -207,6 +211,16 @@ public final class GrpcControllerClient implements ControllerClient {
     public CompletableFuture<DescribeQuorumResponse> describeQuorum() {
         return send((s, o) -> s.describeQuorum(DescribeQuorumRequest.getDefaultInstance(), o),
                 DescribeQuorumResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<AddRaftVoterResponse> addRaftVoter(AddRaftVoterRequest r) {
+        return send((s, o) -> s.addRaftVoter(r, o), AddRaftVoterResponse::getError);
+    }
+
+    @Override
+    public CompletableFuture<RemoveRaftVoterResponse> removeRaftVoter(RemoveRaftVoterRequest r) {
+        return send((s, o) -> s.removeRaftVoter(r, o), RemoveRaftVoterResponse::getError);
     }
 
     @Override
