@@ -212,7 +212,7 @@ class MetadataImageTest {
                 acl(ACL_2, "orders", "User:bob", AclOperation.ACL_OPERATION_WRITE), removeAcl(ACL_1));
 
         assertEquals(List.of(ACL_2), List.copyOf(image.acls().acls().keySet()));
-        assertEquals("User:bob", image.acls().acls().get(ACL_2).principal());
+        assertEquals("User:bob", image.acls().acls().get(ACL_2).binding().getPrincipal());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.brook.metadata;
 
 import com.google.protobuf.TextFormat;
 import io.brook.api.internal.metadata.AccessControlEntryRecord;
+import io.brook.api.internal.metadata.AclBinding;
 import io.brook.api.internal.metadata.AclOperation;
 import io.brook.api.internal.metadata.AclPatternType;
 import io.brook.api.internal.metadata.AclPermissionType;
@@ -116,14 +117,14 @@ final class MetadataRecords {
 
     static MetadataRecord acl(UUID id, String topic, String principal, AclOperation operation) {
         return MetadataRecord.newBuilder().setAccessControlEntry(AccessControlEntryRecord.newBuilder()
-                .setId(Uuids.toProto(id))
+                .setId(Uuids.toProto(id)).setBinding(AclBinding.newBuilder()
                 .setResourceType(AclResourceType.ACL_RESOURCE_TOPIC)
                 .setResourceName(topic)
                 .setPatternType(AclPatternType.ACL_PATTERN_LITERAL)
                 .setPrincipal(principal)
                 .setHost("*")
                 .setOperation(operation)
-                .setPermissionType(AclPermissionType.ACL_PERMISSION_ALLOW)).build();
+                .setPermissionType(AclPermissionType.ACL_PERMISSION_ALLOW))).build();
     }
 
     static MetadataRecord removeAcl(UUID id) {

@@ -3,6 +3,7 @@ package io.brook.metadata;
 import static io.brook.metadata.MetadataRecords.partitionChange;
 
 import io.brook.api.internal.metadata.AccessControlEntryRecord;
+import io.brook.api.internal.metadata.AclBinding;
 import io.brook.api.internal.metadata.AclOperation;
 import io.brook.api.internal.metadata.AclPatternType;
 import io.brook.api.internal.metadata.AclPermissionType;
@@ -244,14 +245,14 @@ final class ValidRecordSequences {
             UUID id = freshId();
             acls.add(id);
             records.add(MetadataRecord.newBuilder().setAccessControlEntry(AccessControlEntryRecord.newBuilder()
-                    .setId(Uuids.toProto(id))
+                    .setId(Uuids.toProto(id)).setBinding(AclBinding.newBuilder()
                     .setResourceType(AclResourceType.forNumber(1 + pick(4)))
                     .setResourceName(TOPIC_NAMES[pick(TOPIC_NAMES.length)])
                     .setPatternType(AclPatternType.forNumber(1 + pick(2)))
                     .setPrincipal(flip() ? "User:alice" : "User:*")
                     .setHost(flip() ? "*" : "10.0.0.1")
                     .setOperation(AclOperation.forNumber(1 + pick(11)))
-                    .setPermissionType(AclPermissionType.forNumber(1 + pick(2)))).build());
+                    .setPermissionType(AclPermissionType.forNumber(1 + pick(2))))).build());
             return true;
         }
 

@@ -1,6 +1,5 @@
 package io.brook.metadata.internal.controller;
 
-import io.brook.api.internal.controller.AclBinding;
 import io.brook.api.internal.controller.AclCreationResult;
 import io.brook.api.internal.controller.AclFilter;
 import io.brook.api.internal.controller.AclFilterResult;
@@ -42,6 +41,7 @@ import io.brook.api.internal.controller.RegisterBrokerRequest;
 import io.brook.api.internal.controller.RegisterBrokerResponse;
 import io.brook.api.internal.controller.ReplicaAssignment;
 import io.brook.api.internal.controller.TopicPartitions;
+import io.brook.api.internal.metadata.AclBinding;
 import io.brook.api.internal.metadata.AclOperation;
 import io.brook.api.internal.metadata.AclPatternType;
 import io.brook.api.internal.metadata.AclPermissionType;
@@ -870,9 +870,9 @@ public final class ControllerLogic {
                         .setErrorMessage(problem));
                 continue;
             }
-            AclEntry entry = toEntry(Uuids.random(random), binding);
-            boolean exists = speculative.acls().acls().values().stream().anyMatch(entry::sameBinding)
-                    || added.stream().anyMatch(entry::sameBinding);
+            AclEntry entry = new AclEntry(Uuids.random(random), binding);
+            boolean exists = speculative.acls().acls().values().stream().anyMatch(e -> e.binding().equals(binding))
+                    || added.stream().anyMatch(e -> e.binding().equals(binding));
             if (!exists) {
                 added.add(entry);
                 records.add(MetadataRecord.newBuilder().setAccessControlEntry(entry.toRecord()).build());
@@ -908,26 +908,15 @@ public final class ControllerLogic {
         return null;
     }
 
-    private static AclEntry toEntry(UUID id, AclBinding b) {
-        return new AclEntry(id, b.getResourceType(), b.getResourceName(), b.getPatternType(), b.getPrincipal(),
-                b.getHost(), b.getOperation(), b.getPermissionType());
-    }
-
-    static AclBinding toBinding(AclEntry e) {
-        return AclBinding.newBuilder().setResourceType(e.resourceType()).setResourceName(e.resourceName())
-                .setPatternType(e.patternType()).setPrincipal(e.principal()).setHost(e.host())
-                .setOperation(e.operation()).setPermissionType(e.permissionType()).build();
-    }
-
-    static boolean matches(AclFilter f, AclEntry e) {
-        return (f.getResourceType() == AclResourceType.ACL_RESOURCE_UNKNOWN || f.getResourceType() == e.resourceType())
-                && (!f.hasResourceName() || f.getResourceName().equals(e.resourceName()))
-                && (f.getPatternType() == AclPatternType.ACL_PATTERN_UNKNOWN || f.getPatternType() == e.patternType())
-                && (!f.hasPrincipal() || f.getPrincipal().equals(e.principal()))
-                && (!f.hasHost() || f.getHost().equals(e.host()))
-                && (f.getOperation() == AclOperation.ACL_OPERATION_UNKNOWN || f.getOperation() == e.operation())
+    static boolean matches(AclFilter f, AclBinding e) {
+        return (f.getResourceType() == AclResourceType.ACL_RESOURCE_UNKNOWN || f.getResourceType() == e.getResourceType())
+                && (!f.hasResourceName() || f.getResourceName().equals(e.getResourceName()))
+                && (f.getPatternType() == AclPatternType.ACL_PATTERN_UNKNOWN || f.getPatternType() == e.getPatternType())
+                && (!f.hasPrincipal() || f.getPrincipal().equals(e.getPrincipal()))
+                && (!f.hasHost() || f.getHost().equals(e.getHost()))
+                && (f.getOperation() == AclOperation.ACL_OPERATION_UNKNOWN || f.getOperation() == e.getOperation())
                 && (f.getPermissionType() == AclPermissionType.ACL_PERMISSION_UNKNOWN
-                        || f.getPermissionType() == e.permissionType());
+                        || f.getPermissionType() == e.getPermissionType());
     }
 
     public CompletableFuture<DeleteAclsResponse> deleteAcls(DeleteAclsRequest request) {
@@ -943,8 +932,8 @@ public final class ControllerLogic {
         for (AclFilter filter : request.getFiltersList()) {
             AclFilterResult.Builder result = AclFilterResult.newBuilder().setErrorCode(ErrorCode.NONE);
             for (AclEntry entry : all) {
-                if (matches(filter, entry)) {
-                    result.addDeleted(toBinding(entry));
+                if (matches(filter, entry.binding())) {
+                    result.addDeleted(entry.binding());
                     if (removed.add(entry.id())) {
                         records.add(MetadataRecord.newBuilder().setRemoveAccessControlEntry(
                                 RemoveAccessControlEntryRecord.newBuilder().setId(Uuids.toProto(entry.id()))).build());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brook.api.internal.controller.AclBinding;
+import io.brook.api.internal.metadata.AclBinding;
 import io.brook.api.internal.controller.AclFilter;
 import io.brook.api.internal.controller.AllocateProducerIdsRequest;
 import io.brook.api.internal.controller.AllocateProducerIdsResponse;
@@ -485,7 +485,7 @@ class ControllerLogicTest {
         DeleteAclsResponse deleted = h.commit(h.controller.deleteAcls(DeleteAclsRequest.newBuilder()
                 .addFilters(AclFilter.newBuilder().setPrincipal("User:alice")).build()));
         assertEquals(1, deleted.getResults(0).getDeletedCount());
-        assertEquals("User:bob", h.image().acls().acls().values().iterator().next().principal());
+        assertEquals("User:bob", h.image().acls().acls().values().iterator().next().binding().getPrincipal());
     }
 
     @Test
