@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       lands in a later term than the one it was built for. Only the batch bytes reach the log.</li>
  *   <li><b>Snapshots</b>: {@link SnapshotFormat} files named {@code snapshot.<term>_<index>} with an
  *       MD5 file, loaded (and checked) in {@link #initialize} and {@link #reinitialize}. After
- *       {@code snapshotIntervalRecords} applied records since the last snapshot, the
+ *       {@code snapshotIntervalRecords} applied records (or {@code snapshotIntervalBytes} bytes of
+ *       batches) since the last snapshot, the
  *       {@code snapshotTrigger} is called (off the apply thread) to ask Ratis for a snapshot, so that
  *       Ratis also purges the log behind it.</li>
  *   <li><b>Leadership</b> notifications are handed to a {@link LeadershipDispatcher}.</li>
@@ -67,25 +68,30 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     private final int nodeId;
     private final long snapshotIntervalRecords;
+    private final long snapshotIntervalBytes;
     private final LeadershipDispatcher leadership;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<MetadataPublisher> publishers = new CopyOnWriteArrayList<>();
 
     /** The latest image and the records applied to reach it, swapped as one object. */
-    private volatile Applied applied = new Applied(MetadataImage.EMPTY, 0);
-    /** {@link Applied#records} at the last snapshot taken or loaded. */
+    private volatile Applied applied = new Applied(MetadataImage.EMPTY, 0, 0);
+    /** {@link Applied#records} and {@link Applied#bytes} at the last snapshot taken or loaded. */
     private volatile long recordsAtSnapshot;
+    private volatile long bytesAtSnapshot;
     private final AtomicBoolean snapshotRequested = new AtomicBoolean();
     private volatile LongConsumer snapshotTrigger = index -> { };
     private final AtomicInteger snapshotsLoaded = new AtomicInteger();
     private final AtomicInteger snapshotsInstalled = new AtomicInteger();
     private volatile RaftServer.Division division;
 
-    private record Applied(MetadataImage image, long records) {}
+    /** The image, and the records and batch bytes this node applied since it started. */
+    private record Applied(MetadataImage image, long records, long bytes) {}
 
-    MetadataStateMachine(int nodeId, long snapshotIntervalRecords, LeadershipDispatcher leadership) {
+    MetadataStateMachine(int nodeId, long snapshotIntervalRecords, long snapshotIntervalBytes,
+            LeadershipDispatcher leadership) {
         this.nodeId = nodeId;
         this.snapshotIntervalRecords = snapshotIntervalRecords;
+        this.snapshotIntervalBytes = snapshotIntervalBytes;
         this.leadership = leadership;
     }
 
@@ -189,9 +195,10 @@ final class MetadataStateMachine extends BaseStateMachine {
             throw new IOException("snapshot " + file + " says it is at " + provenance + " but is named for "
                     + position);
         }
-        long records = applied.records();
-        applied = new Applied(loaded.image(), records);
-        recordsAtSnapshot = records;
+        Applied before = applied;
+        applied = new Applied(loaded.image(), before.records(), before.bytes());
+        recordsAtSnapshot = before.records();
+        bytesAtSnapshot = before.bytes();
         setLastAppliedTermIndex(position);
         snapshotsLoaded.incrementAndGet();
         log.info("Controller {} loaded metadata snapshot at index {} term {}", nodeId, position.getIndex(),
@@ -265,7 +272,8 @@ final class MetadataStateMachine extends BaseStateMachine {
             throw e;
         }
         MetadataImage image = delta.apply(new MetadataProvenance(entry.getIndex(), entry.getTerm()));
-        Applied after = new Applied(image, before.records() + batch.getRecordsCount());
+        Applied after = new Applied(image, before.records() + batch.getRecordsCount(),
+                before.bytes() + entry.getStateMachineLogEntry().getLogData().size());
         applied = after;
         publish(delta, image);
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
@@ -284,7 +292,9 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
 
     private void maybeRequestSnapshot(Applied after, long index) {
-        if (after.records() - recordsAtSnapshot >= snapshotIntervalRecords && snapshotRequested.compareAndSet(false, true)) {
+        boolean due = after.records() - recordsAtSnapshot >= snapshotIntervalRecords
+                || after.bytes() - bytesAtSnapshot >= snapshotIntervalBytes;
+        if (due && snapshotRequested.compareAndSet(false, true)) {
             try {
                 snapshotTrigger.accept(index);
             } catch (RuntimeException e) {
@@ -306,6 +316,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
         if (latest != null && latest.getIndex() >= provenance.lastAppliedIndex()) {
             recordsAtSnapshot = current.records();
+            bytesAtSnapshot = current.bytes();
             return latest.getIndex();
         }
         File file = storage.getSnapshotFile(provenance.lastAppliedTerm(), provenance.lastAppliedIndex());
@@ -314,6 +325,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         TermIndex position = TermIndex.valueOf(provenance.lastAppliedTerm(), provenance.lastAppliedIndex());
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), position));
         recordsAtSnapshot = current.records();
+        bytesAtSnapshot = current.bytes();
         log.info("Controller {} wrote metadata snapshot at index {} term {}", nodeId, position.getIndex(),
                 position.getTerm());
         return position.getIndex();

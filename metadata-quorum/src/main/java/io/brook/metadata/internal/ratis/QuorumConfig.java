@@ -45,6 +45,13 @@ public final class QuorumConfig {
                             + "that is too far behind receives the snapshot.")
                     .build();
 
+    public static final ConfigKey<Long> SNAPSHOT_INTERVAL_BYTES =
+            ConfigKey.longKey("metadata.log.max.record.bytes.between.snapshots").defaultValue(20L * 1024 * 1024)
+                    .validator(ConfigValidator.atLeast(1L))
+                    .doc("Each controller also snapshots after this many bytes of committed metadata batches since "
+                            + "its last snapshot (Kafka's key), whichever of the two intervals comes first.")
+                    .build();
+
     public static final ConfigKey<Integer> LOG_SEGMENT_BYTES = ConfigKey.intKey("metadata.log.segment.bytes")
             .defaultValue(1024 * 1024).validator(ConfigValidator.atLeast(16 * 1024))
             .doc("Size of one Raft log segment. Only whole closed segments are purged after a snapshot, so a "
@@ -53,7 +60,7 @@ public final class QuorumConfig {
 
     /** Every key above. */
     public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(VOTERS, LISTEN_ADDRESS,
-            ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_RECORDS, LOG_SEGMENT_BYTES);
+            ELECTION_TIMEOUT_MS, SNAPSHOT_INTERVAL_RECORDS, SNAPSHOT_INTERVAL_BYTES, LOG_SEGMENT_BYTES);
 
     /**
      * Parses {@code controller.quorum.voters}: {@code id@host:port} entries separated by commas.

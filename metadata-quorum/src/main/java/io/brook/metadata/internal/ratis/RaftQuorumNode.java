@@ -87,7 +87,7 @@ public final class RaftQuorumNode implements AutoCloseable {
      * @param logSegmentBytes         {@code metadata.log.segment.bytes}
      */
     public record Settings(int nodeId, List<QuorumVoter> voters, QuorumVoter self, Path metadataDir,
-            int electionTimeoutMs, long snapshotIntervalRecords, int logSegmentBytes) {
+            int electionTimeoutMs, long snapshotIntervalRecords, long snapshotIntervalBytes, int logSegmentBytes) {
         public Settings {
             voters = List.copyOf(voters);
             Objects.requireNonNull(self, "self");
@@ -95,6 +95,13 @@ public final class RaftQuorumNode implements AutoCloseable {
             if (self.id() != nodeId) {
                 throw new IllegalArgumentException("self address is for node " + self.id() + ", not " + nodeId);
             }
+        }
+
+        /** With the default byte interval ({@code metadata.log.max.record.bytes.between.snapshots}). */
+        public Settings(int nodeId, List<QuorumVoter> voters, QuorumVoter self, Path metadataDir,
+                int electionTimeoutMs, long snapshotIntervalRecords, int logSegmentBytes) {
+            this(nodeId, voters, self, metadataDir, electionTimeoutMs, snapshotIntervalRecords,
+                    QuorumConfig.SNAPSHOT_INTERVAL_BYTES.defaultValue(), logSegmentBytes);
         }
 
         /** Reads {@link QuorumConfig} keys from parsed configuration. */
@@ -111,7 +118,8 @@ public final class RaftQuorumNode implements AutoCloseable {
                                 + "quorum must set " + QuorumConfig.LISTEN_ADDRESS.name() + "."));
             }
             return new Settings(nodeId, voters, self, metadataDir, config.get(QuorumConfig.ELECTION_TIMEOUT_MS),
-                    config.get(QuorumConfig.SNAPSHOT_INTERVAL_RECORDS), config.get(QuorumConfig.LOG_SEGMENT_BYTES));
+                    config.get(QuorumConfig.SNAPSHOT_INTERVAL_RECORDS), config.get(QuorumConfig.SNAPSHOT_INTERVAL_BYTES),
+                    config.get(QuorumConfig.LOG_SEGMENT_BYTES));
         }
 
         /** Whether this node is one of the configured voters (otherwise it joins a running quorum). */
@@ -164,6 +172,7 @@ public final class RaftQuorumNode implements AutoCloseable {
                 ? RaftGroup.valueOf(groupId, settings.voters().stream().map(RaftQuorumNode::peer).toList())
                 : RaftGroup.valueOf(groupId);
         MetadataStateMachine sm = new MetadataStateMachine(settings.nodeId(), settings.snapshotIntervalRecords(),
+                settings.snapshotIntervalBytes(),
                 new LeadershipDispatcher(settings.nodeId(), listener));
         publishers.forEach(sm::addPublisher);
         sm.setSnapshotTrigger(index -> {

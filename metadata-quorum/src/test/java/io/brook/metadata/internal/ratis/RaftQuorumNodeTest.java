@@ -150,6 +150,23 @@ class RaftQuorumNodeTest {
     }
 
     @Test
+    @Timeout(60)
+    void aSnapshotIsAlsoTakenAfterEnoughBytesOfBatches() throws Exception {
+        quorum = new TestQuorum(root, 1, 1_000_000, 8 * 1024, 16 * 1024).startAll();
+        int leader = quorum.awaitActiveController(ELECTION);
+        String value = "x".repeat(1000);
+        for (int i = 0; i < 4; i++) {
+            quorum.appendAcked(config("k" + i, value), APPEND);
+        }
+        assertEquals(-1, quorum.node(leader).status().lastSnapshotIndex(), "4 KB: not yet");
+        for (int i = 4; i < 12; i++) {
+            quorum.appendAcked(config("k" + i, value), APPEND);
+        }
+        Await.until("a snapshot after 8 KiB of batches", CONVERGE,
+                () -> quorum.node(leader).status().lastSnapshotIndex() > 0, quorum::describe);
+    }
+
+    @Test
     @Timeout(120)
     void aControllerRestartedAfterTheLeaderPurgedItsLogCatchesUpBySnapshotInstallation() throws Exception {
         // Small segments and a small snapshot interval so that the leader purges quickly.

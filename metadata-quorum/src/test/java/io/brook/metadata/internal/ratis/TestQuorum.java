@@ -69,6 +69,7 @@ final class TestQuorum implements AutoCloseable {
     private final Path root;
     private final String clusterId = StorageFormatter.randomClusterId(new Random());
     private final long snapshotIntervalRecords;
+    private final long snapshotIntervalBytes;
     private final int logSegmentBytes;
     private final List<QuorumVoter> voters = new ArrayList<>();
     private final Map<Integer, QuorumVoter> addresses = new TreeMap<>();
@@ -78,8 +79,14 @@ final class TestQuorum implements AutoCloseable {
     final Map<Integer, List<Long>> published = new ConcurrentHashMap<>();
 
     TestQuorum(Path root, int voterCount, long snapshotIntervalRecords, int logSegmentBytes) {
+        this(root, voterCount, snapshotIntervalRecords, QuorumConfig.SNAPSHOT_INTERVAL_BYTES.defaultValue(),
+                logSegmentBytes);
+    }
+
+    TestQuorum(Path root, int voterCount, long snapshotIntervalRecords, long snapshotIntervalBytes, int logSegmentBytes) {
         this.root = root;
         this.snapshotIntervalRecords = snapshotIntervalRecords;
+        this.snapshotIntervalBytes = snapshotIntervalBytes;
         this.logSegmentBytes = logSegmentBytes;
         for (int id = 1; id <= voterCount; id++) {
             QuorumVoter voter = new QuorumVoter(id, "127.0.0.1", freePort());
@@ -102,7 +109,7 @@ final class TestQuorum implements AutoCloseable {
         RecordingListener listener = listeners.computeIfAbsent(id, i -> new RecordingListener());
         List<Long> indexes = published.computeIfAbsent(id, i -> new CopyOnWriteArrayList<>());
         RaftQuorumNode node = new RaftQuorumNode(new RaftQuorumNode.Settings(id, voters, self, dir,
-                ELECTION_TIMEOUT_MS, snapshotIntervalRecords, logSegmentBytes), listener,
+                ELECTION_TIMEOUT_MS, snapshotIntervalRecords, snapshotIntervalBytes, logSegmentBytes), listener,
                 List.of((delta, image) -> indexes.add(image.provenance().lastAppliedIndex())));
         try {
             node.start();
