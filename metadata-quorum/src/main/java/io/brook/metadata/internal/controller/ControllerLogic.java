@@ -1,30 +1,18 @@
 package io.brook.metadata.internal.controller;
 
-import io.brook.api.internal.controller.AclCreationResult;
-import io.brook.api.internal.controller.AclFilter;
-import io.brook.api.internal.controller.AclFilterResult;
 import io.brook.api.internal.controller.AllocateProducerIdsRequest;
 import io.brook.api.internal.controller.AllocateProducerIdsResponse;
-import io.brook.api.internal.controller.AlterConfigOp;
-import io.brook.api.internal.controller.AlterConfigsResource;
-import io.brook.api.internal.controller.AlterConfigsResourceResult;
 import io.brook.api.internal.controller.AlterPartitionRequest;
 import io.brook.api.internal.controller.AlterPartitionResponse;
-import io.brook.api.internal.controller.AlterableConfig;
 import io.brook.api.internal.controller.BrokerHeartbeatRequest;
 import io.brook.api.internal.controller.BrokerHeartbeatResponse;
-import io.brook.api.internal.controller.CreatableTopic;
-import io.brook.api.internal.controller.CreatableTopicResult;
 import io.brook.api.internal.controller.CreateAclsRequest;
 import io.brook.api.internal.controller.CreateAclsResponse;
 import io.brook.api.internal.controller.CreatePartitionsRequest;
 import io.brook.api.internal.controller.CreatePartitionsResponse;
-import io.brook.api.internal.controller.CreatePartitionsTopic;
-import io.brook.api.internal.controller.CreatePartitionsTopicResult;
 import io.brook.api.internal.controller.CreateTopicsRequest;
 import io.brook.api.internal.controller.CreateTopicsResponse;
 import io.brook.api.internal.controller.ControllerError;
-import io.brook.api.internal.controller.DeletableTopicResult;
 import io.brook.api.internal.controller.DeleteAclsRequest;
 import io.brook.api.internal.controller.DeleteAclsResponse;
 import io.brook.api.internal.controller.DeleteTopicsRequest;
@@ -39,58 +27,39 @@ import io.brook.api.internal.controller.PartitionIsrChange;
 import io.brook.api.internal.controller.PartitionIsrResult;
 import io.brook.api.internal.controller.RegisterBrokerRequest;
 import io.brook.api.internal.controller.RegisterBrokerResponse;
-import io.brook.api.internal.controller.ReplicaAssignment;
 import io.brook.api.internal.controller.TopicPartitions;
-import io.brook.api.internal.metadata.AclBinding;
-import io.brook.api.internal.metadata.AclOperation;
-import io.brook.api.internal.metadata.AclPatternType;
-import io.brook.api.internal.metadata.AclPermissionType;
-import io.brook.api.internal.metadata.AclResourceType;
 import io.brook.api.internal.metadata.BrokerIdList;
 import io.brook.api.internal.metadata.BrokerRegistrationChangeRecord;
-import io.brook.api.internal.metadata.ConfigRecord;
-import io.brook.api.internal.metadata.ConfigResourceType;
 import io.brook.api.internal.metadata.FeatureLevelRecord;
 import io.brook.api.internal.metadata.MetadataRecord;
 import io.brook.api.internal.metadata.NoOpRecord;
 import io.brook.api.internal.metadata.PartitionChangeRecord;
-import io.brook.api.internal.metadata.PartitionRecord;
 import io.brook.api.internal.metadata.ProducerIdsRecord;
 import io.brook.api.internal.metadata.RegisterBrokerRecord;
-import io.brook.api.internal.metadata.RemoveAccessControlEntryRecord;
-import io.brook.api.internal.metadata.RemoveTopicRecord;
-import io.brook.api.internal.metadata.TopicRecord;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
 import io.brook.common.ConfigDefinitions;
-import io.brook.common.ConfigException;
-import io.brook.metadata.AclEntry;
 import io.brook.metadata.BrokerRegistration;
 import io.brook.metadata.ConfigResource;
 import io.brook.metadata.ControllerConfig;
 import io.brook.metadata.MetadataDelta;
 import io.brook.metadata.MetadataImage;
-import io.brook.metadata.MetadataProvenance;
 import io.brook.metadata.PartitionRegistration;
 import io.brook.metadata.TopicImage;
 import io.brook.metadata.Uuids;
 import io.brook.metadata.internal.MetadataLog;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +78,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControllerLogic {
     private static final Logger log = LoggerFactory.getLogger(ControllerLogic.class);
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     static final int PRODUCER_ID_BLOCK_SIZE = 1000;
     static final String METADATA_VERSION = "metadata.version";
     static final int CURRENT_METADATA_VERSION = 1;
@@ -124,6 +92,7 @@ public final class ControllerLogic {
     private final Random random;
     private final Executor loop;
     private final BrokerHeartbeatManager heartbeats;
+    private final TopicControl topics;
 
     private MetadataImage committed = MetadataImage.EMPTY;
     /** The committed image plus this controller's in-flight batches, in order. */
@@ -148,6 +117,7 @@ public final class ControllerLogic {
         this.random = random;
         this.loop = loop;
         this.heartbeats = new BrokerHeartbeatManager(config.brokerSessionTimeoutMs());
+        this.topics = new TopicControl(config, this.topicConfigs, random);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -385,221 +355,18 @@ public final class ControllerLogic {
     // ---------------------------------------------------------------------------------------
 
     public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request) {
-        Function<ControllerError, CreateTopicsResponse> fail = e -> CreateTopicsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        Map<String, Integer> nameCounts = new HashMap<>();
-        request.getTopicsList().forEach(t -> nameCounts.merge(t.getName(), 1, Integer::sum));
-        List<UsableBroker> usable = UsableBroker.usableBrokers(speculative.cluster());
-        Map<Integer, Integer> leaderCounts = new HashMap<>(ReplicaPlacer.preferredLeaderCounts(speculative.topics()));
-        List<MetadataRecord> records = new ArrayList<>();
-        CreateTopicsResponse.Builder response = CreateTopicsResponse.newBuilder().setError(ok());
-        for (CreatableTopic topic : request.getTopicsList()) {
-            CreatableTopicResult.Builder result = CreatableTopicResult.newBuilder().setName(topic.getName());
-            if (nameCounts.get(topic.getName()) > 1) {
-                response.addTopics(result.setErrorCode(ErrorCode.INVALID_REQUEST)
-                        .setErrorMessage("topic " + topic.getName() + " appears more than once in the request"));
-                continue;
-            }
-            List<MetadataRecord> topicRecords = new ArrayList<>();
-            String problem = createTopic(topic, usable, leaderCounts, topicRecords, result);
-            if (problem == null) {
-                records.addAll(topicRecords);
-            }
-            response.addTopics(result);
-        }
-        if (request.getValidateOnly()) {
-            return done(response.build());
-        }
-        return write(records, response.build(), fail);
-    }
-
-    /** Validates one topic and appends its records; returns null on success, else sets the error. */
-    private String createTopic(CreatableTopic topic, List<UsableBroker> usable, Map<Integer, Integer> leaderCounts,
-            List<MetadataRecord> records,
-            CreatableTopicResult.Builder result) {
-        String name = topic.getName();
-        String problem = null;
-        ErrorCode code = ErrorCode.NONE;
-        if (!TOPIC_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-            code = ErrorCode.INVALID_TOPIC_EXCEPTION;
-            problem = "topic name '" + name + "' is invalid: use 1 to 249 characters of [a-zA-Z0-9._-], not '.' or '..'";
-        } else if (speculative.topics().topic(name) != null) {
-            code = ErrorCode.TOPIC_ALREADY_EXISTS;
-            problem = "topic " + name + " already exists";
-        }
-        List<List<Integer>> assignment = null;
-        if (problem == null && topic.getAssignmentsCount() > 0) {
-            if (topic.getNumPartitions() != -1 || topic.getReplicationFactor() != -1) {
-                code = ErrorCode.INVALID_REQUEST;
-                problem = "give either a replica assignment or partitions and replication factor, not both";
-            } else {
-                assignment = new ArrayList<>();
-                problem = checkAssignment(topic.getAssignmentsList(), assignment);
-                code = problem == null ? ErrorCode.NONE : ErrorCode.INVALID_REPLICA_ASSIGNMENT;
-            }
-        }
-        int partitions = topic.getNumPartitions() == -1 ? config.numPartitions() : topic.getNumPartitions();
-        int rf = topic.getReplicationFactor() == -1 ? config.defaultReplicationFactor() : topic.getReplicationFactor();
-        if (problem == null && assignment == null) {
-            if (partitions < 1) {
-                code = ErrorCode.INVALID_PARTITIONS;
-                problem = "number of partitions must be at least 1, got " + partitions;
-            } else if (rf < 1) {
-                code = ErrorCode.INVALID_REPLICATION_FACTOR;
-                problem = "replication factor must be at least 1, got " + rf;
-            } else if (rf > usable.size()) {
-                code = ErrorCode.INVALID_REPLICATION_FACTOR;
-                problem = "replication factor " + rf + " is larger than the " + usable.size() + " available brokers";
-            }
-        }
-        if (problem == null) {
-            try {
-                topicConfigs.parse(topic.getConfigsMap());
-            } catch (ConfigException e) {
-                code = ErrorCode.INVALID_CONFIG;
-                problem = "invalid config for topic " + name + ": " + e.getMessage();
-            }
-        }
-        if (problem != null) {
-            result.setErrorCode(code).setErrorMessage(problem);
-            return problem;
-        }
-        if (assignment == null) {
-            assignment = place(usable, partitions, rf, leaderCounts);
-        }
-        UUID id = Uuids.random(random);
-        records.add(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(name)
-                .setTopicId(Uuids.toProto(id))).build());
-        for (int p = 0; p < assignment.size(); p++) {
-            List<Integer> replicas = assignment.get(p);
-            List<Integer> isr = new ArrayList<>();
-            for (int replica : replicas) {
-                if (speculative.cluster().isActive(replica)) {
-                    isr.add(replica);
-                }
-            }
-            if (isr.isEmpty()) {
-                isr = replicas;
-            }
-            int leader = PartitionChanges.electFromIsr(replicas, isr, speculative.cluster()::isActive);
-            records.add(MetadataRecord.newBuilder().setPartition(PartitionRecord.newBuilder()
-                    .setTopicId(Uuids.toProto(id)).setPartitionId(p).addAllReplicas(replicas).addAllIsr(isr)
-                    .setLeader(leader).setLeaderEpoch(0).setPartitionEpoch(0)).build());
-        }
-        new TreeMap<>(topic.getConfigsMap()).forEach((key, value) -> records.add(MetadataRecord.newBuilder()
-                .setConfig(ConfigRecord.newBuilder().setResourceType(ConfigResourceType.CONFIG_RESOURCE_TOPIC)
-                        .setResourceName(name).setName(key).setValue(value)).build()));
-        result.setTopicId(Uuids.toProto(id)).setErrorCode(ErrorCode.NONE).setNumPartitions(assignment.size())
-                .setReplicationFactor(assignment.get(0).size());
-        return null;
-    }
-
-    private String checkAssignment(List<ReplicaAssignment> given, List<List<Integer>> out) {
-        Map<Integer, List<Integer>> byPartition = new TreeMap<>();
-        for (ReplicaAssignment a : given) {
-            if (byPartition.put(a.getPartition(), a.getBrokerIdsList()) != null) {
-                return "partition " + a.getPartition() + " is assigned twice";
-            }
-        }
-        int expected = 0;
-        int size = -1;
-        for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
-            if (e.getKey() != expected++) {
-                return "partitions must be numbered 0.." + (byPartition.size() - 1);
-            }
-            List<Integer> replicas = e.getValue();
-            if (replicas.isEmpty()) {
-                return "partition " + e.getKey() + " has no replicas";
-            }
-            if (new HashSet<>(replicas).size() != replicas.size()) {
-                return "partition " + e.getKey() + " lists a broker twice: " + replicas;
-            }
-            if (size != -1 && replicas.size() != size) {
-                return "every partition must have the same number of replicas";
-            }
-            size = replicas.size();
-            for (int broker : replicas) {
-                if (speculative.cluster().broker(broker) == null) {
-                    return "partition " + e.getKey() + " names broker " + broker + ", which is not registered";
-                }
-            }
-            out.add(replicas);
-        }
-        return null;
+        return write(() -> topics.createTopics(speculative, request),
+                e -> CreateTopicsResponse.newBuilder().setError(e).build());
     }
 
     public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request) {
-        Function<ControllerError, DeleteTopicsResponse> fail = e -> DeleteTopicsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        List<MetadataRecord> records = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        DeleteTopicsResponse.Builder response = DeleteTopicsResponse.newBuilder().setError(ok());
-        for (String name : request.getNamesList()) {
-            DeletableTopicResult.Builder result = DeletableTopicResult.newBuilder().setName(name);
-            TopicImage topic = speculative.topics().topic(name);
-            if (topic == null) {
-                result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("topic " + name + " does not exist");
-            } else {
-                result.setTopicId(Uuids.toProto(topic.id())).setErrorCode(ErrorCode.NONE);
-                if (seen.add(name)) {
-                    records.add(MetadataRecord.newBuilder().setRemoveTopic(RemoveTopicRecord.newBuilder()
-                            .setTopicId(Uuids.toProto(topic.id()))).build());
-                }
-            }
-            response.addTopics(result);
-        }
-        return write(records, response.build(), fail);
+        return write(() -> topics.deleteTopics(speculative, request),
+                e -> DeleteTopicsResponse.newBuilder().setError(e).build());
     }
 
     public CompletableFuture<CreatePartitionsResponse> createPartitions(CreatePartitionsRequest request) {
-        Function<ControllerError, CreatePartitionsResponse> fail = e -> CreatePartitionsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        List<UsableBroker> usable = UsableBroker.usableBrokers(speculative.cluster());
-        Map<Integer, Integer> leaderCounts = new HashMap<>(ReplicaPlacer.preferredLeaderCounts(speculative.topics()));
-        List<MetadataRecord> records = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        CreatePartitionsResponse.Builder response = CreatePartitionsResponse.newBuilder().setError(ok());
-        for (CreatePartitionsTopic request1 : request.getTopicsList()) {
-            CreatePartitionsTopicResult.Builder result = CreatePartitionsTopicResult.newBuilder().setName(request1.getName());
-            TopicImage topic = speculative.topics().topic(request1.getName());
-            if (!seen.add(request1.getName())) {
-                result.setErrorCode(ErrorCode.INVALID_REQUEST).setErrorMessage("topic " + request1.getName()
-                        + " appears more than once in the request");
-            } else if (topic == null) {
-                result.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-                        .setErrorMessage("topic " + request1.getName() + " does not exist");
-            } else if (request1.getCount() <= topic.partitionCount()) {
-                result.setErrorCode(ErrorCode.INVALID_PARTITIONS).setErrorMessage("topic " + topic.name() + " has "
-                        + topic.partitionCount() + " partitions; the count can only grow, and " + request1.getCount()
-                        + " is not more");
-            } else {
-                int rf = topic.partition(0).replicas().size();
-                if (rf > usable.size()) {
-                    result.setErrorCode(ErrorCode.INVALID_REPLICATION_FACTOR).setErrorMessage("topic " + topic.name()
-                            + " has replication factor " + rf + " but only " + usable.size() + " brokers are available");
-                } else {
-                    List<List<Integer>> assignment = place(usable, request1.getCount() - topic.partitionCount(), rf, leaderCounts);
-                    for (int i = 0; i < assignment.size(); i++) {
-                        List<Integer> replicas = assignment.get(i);
-                        records.add(MetadataRecord.newBuilder().setPartition(PartitionRecord.newBuilder()
-                                .setTopicId(Uuids.toProto(topic.id())).setPartitionId(topic.partitionCount() + i)
-                                .addAllReplicas(replicas).addAllIsr(replicas).setLeader(replicas.get(0))).build());
-                    }
-                    result.setErrorCode(ErrorCode.NONE);
-                }
-            }
-            response.addTopics(result);
-        }
-        if (request.getValidateOnly()) {
-            return done(response.build());
-        }
-        return write(records, response.build(), fail);
+        return write(() -> topics.createPartitions(speculative, request),
+                e -> CreatePartitionsResponse.newBuilder().setError(e).build());
     }
 
     public CompletableFuture<AlterPartitionResponse> alterPartition(AlterPartitionRequest request) {
@@ -762,201 +529,23 @@ public final class ControllerLogic {
     // ---------------------------------------------------------------------------------------
 
     public CompletableFuture<IncrementalAlterConfigsResponse> incrementalAlterConfigs(IncrementalAlterConfigsRequest request) {
-        Function<ControllerError, IncrementalAlterConfigsResponse> fail =
-                e -> IncrementalAlterConfigsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        List<MetadataRecord> records = new ArrayList<>();
-        IncrementalAlterConfigsResponse.Builder response = IncrementalAlterConfigsResponse.newBuilder().setError(ok());
-        Set<ConfigResource> seen = new HashSet<>();
-        for (AlterConfigsResource resource : request.getResourcesList()) {
-            AlterConfigsResourceResult.Builder result = AlterConfigsResourceResult.newBuilder()
-                    .setResourceType(resource.getResourceType()).setResourceName(resource.getResourceName());
-            ConfigResource target = new ConfigResource(resource.getResourceType(), resource.getResourceName());
-            ConfigDefinitions definitions = null;
-            String problem = null;
-            ErrorCode code = ErrorCode.INVALID_REQUEST;
-            switch (resource.getResourceType()) {
-                case CONFIG_RESOURCE_TOPIC -> {
-                    definitions = topicConfigs;
-                    if (speculative.topics().topic(resource.getResourceName()) == null) {
-                        code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-                        problem = "topic " + resource.getResourceName() + " does not exist";
-                    }
-                }
-                case CONFIG_RESOURCE_BROKER -> {
-                    definitions = brokerConfigs;
-                    if (!resource.getResourceName().matches("\\d{1,9}")) {
-                        problem = "a broker config resource is named by the broker id, not '" + resource.getResourceName() + "'";
-                    }
-                }
-                case CONFIG_RESOURCE_CLUSTER -> {
-                    definitions = brokerConfigs;
-                    if (!resource.getResourceName().isEmpty()) {
-                        problem = "the cluster config resource has an empty name, not '" + resource.getResourceName() + "'";
-                    }
-                }
-                default -> problem = "unknown config resource type " + resource.getResourceType();
-            }
-            if (problem == null && !seen.add(target)) {
-                problem = "resource " + target + " appears more than once in the request";
-            }
-            Map<String, String> next = new HashMap<>(speculative.configs().configs(target));
-            List<MetadataRecord> resourceRecords = new ArrayList<>();
-            if (problem == null) {
-                for (AlterableConfig entry : resource.getConfigsList()) {
-                    if (definitions.key(entry.getName()) == null) {
-                        code = ErrorCode.INVALID_CONFIG;
-                        problem = "unknown config '" + entry.getName() + "' for " + describe(target);
-                        break;
-                    }
-                    ConfigRecord.Builder record = ConfigRecord.newBuilder().setResourceType(target.type())
-                            .setResourceName(target.name()).setName(entry.getName());
-                    if (entry.getOp() == AlterConfigOp.ALTER_CONFIG_SET) {
-                        next.put(entry.getName(), entry.getValue());
-                        record.setValue(entry.getValue());
-                    } else if (entry.getOp() == AlterConfigOp.ALTER_CONFIG_DELETE) {
-                        next.remove(entry.getName());
-                    } else {
-                        problem = "unknown operation " + entry.getOp() + " for config '" + entry.getName() + "'";
-                        break;
-                    }
-                    resourceRecords.add(MetadataRecord.newBuilder().setConfig(record).build());
-                }
-            }
-            if (problem == null) {
-                try {
-                    definitions.parse(next);
-                } catch (ConfigException e) {
-                    code = ErrorCode.INVALID_CONFIG;
-                    problem = "invalid config for " + describe(target) + ": " + e.getMessage();
-                }
-            }
-            if (problem != null) {
-                response.addResources(result.setErrorCode(code).setErrorMessage(problem));
-            } else {
-                records.addAll(resourceRecords);
-                response.addResources(result.setErrorCode(ErrorCode.NONE));
-            }
-        }
-        if (request.getValidateOnly()) {
-            return done(response.build());
-        }
-        return write(records, response.build(), fail);
-    }
-
-    private static String describe(ConfigResource resource) {
-        return switch (resource.type()) {
-            case CONFIG_RESOURCE_TOPIC -> "topic " + resource.name();
-            case CONFIG_RESOURCE_BROKER -> "broker " + resource.name();
-            case CONFIG_RESOURCE_CLUSTER -> "the cluster";
-            default -> resource.toString();
-        };
+        return write(() -> ConfigControl.incrementalAlterConfigs(speculative, request, topicConfigs, brokerConfigs),
+                e -> IncrementalAlterConfigsResponse.newBuilder().setError(e).build());
     }
 
     public CompletableFuture<CreateAclsResponse> createAcls(CreateAclsRequest request) {
-        Function<ControllerError, CreateAclsResponse> fail = e -> CreateAclsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        List<MetadataRecord> records = new ArrayList<>();
-        List<AclEntry> added = new ArrayList<>();
-        CreateAclsResponse.Builder response = CreateAclsResponse.newBuilder().setError(ok());
-        for (AclBinding binding : request.getCreationsList()) {
-            String problem = checkAcl(binding);
-            if (problem != null) {
-                response.addResults(AclCreationResult.newBuilder().setErrorCode(ErrorCode.INVALID_REQUEST)
-                        .setErrorMessage(problem));
-                continue;
-            }
-            AclEntry entry = new AclEntry(Uuids.random(random), binding);
-            boolean exists = speculative.acls().acls().values().stream().anyMatch(e -> e.binding().equals(binding))
-                    || added.stream().anyMatch(e -> e.binding().equals(binding));
-            if (!exists) {
-                added.add(entry);
-                records.add(MetadataRecord.newBuilder().setAccessControlEntry(entry.toRecord()).build());
-            }
-            response.addResults(AclCreationResult.newBuilder().setErrorCode(ErrorCode.NONE));
-        }
-        return write(records, response.build(), fail);
-    }
-
-    private static String checkAcl(AclBinding b) {
-        if (b.getResourceType() == AclResourceType.ACL_RESOURCE_UNKNOWN || b.getResourceType() == AclResourceType.UNRECOGNIZED) {
-            return "the ACL needs a resource type";
-        }
-        if (b.getPatternType() == AclPatternType.ACL_PATTERN_UNKNOWN || b.getPatternType() == AclPatternType.UNRECOGNIZED) {
-            return "the ACL needs a pattern type (literal or prefixed)";
-        }
-        if (b.getOperation() == AclOperation.ACL_OPERATION_UNKNOWN || b.getOperation() == AclOperation.UNRECOGNIZED) {
-            return "the ACL needs an operation";
-        }
-        if (b.getPermissionType() == AclPermissionType.ACL_PERMISSION_UNKNOWN
-                || b.getPermissionType() == AclPermissionType.UNRECOGNIZED) {
-            return "the ACL needs a permission type (allow or deny)";
-        }
-        if (b.getResourceName().isEmpty()) {
-            return "the ACL needs a resource name";
-        }
-        if (!b.getPrincipal().contains(":")) {
-            return "principal '" + b.getPrincipal() + "' must look like Type:name, for example User:alice";
-        }
-        if (b.getHost().isEmpty()) {
-            return "the ACL needs a host ('*' for every host)";
-        }
-        return null;
-    }
-
-    static boolean matches(AclFilter f, AclBinding e) {
-        return (f.getResourceType() == AclResourceType.ACL_RESOURCE_UNKNOWN || f.getResourceType() == e.getResourceType())
-                && (!f.hasResourceName() || f.getResourceName().equals(e.getResourceName()))
-                && (f.getPatternType() == AclPatternType.ACL_PATTERN_UNKNOWN || f.getPatternType() == e.getPatternType())
-                && (!f.hasPrincipal() || f.getPrincipal().equals(e.getPrincipal()))
-                && (!f.hasHost() || f.getHost().equals(e.getHost()))
-                && (f.getOperation() == AclOperation.ACL_OPERATION_UNKNOWN || f.getOperation() == e.getOperation())
-                && (f.getPermissionType() == AclPermissionType.ACL_PERMISSION_UNKNOWN
-                        || f.getPermissionType() == e.getPermissionType());
+        return write(() -> AclControl.createAcls(speculative, request, random),
+                e -> CreateAclsResponse.newBuilder().setError(e).build());
     }
 
     public CompletableFuture<DeleteAclsResponse> deleteAcls(DeleteAclsRequest request) {
-        Function<ControllerError, DeleteAclsResponse> fail = e -> DeleteAclsResponse.newBuilder().setError(e).build();
-        if (!canWrite()) {
-            return done(fail.apply(notController()));
-        }
-        List<MetadataRecord> records = new ArrayList<>();
-        Set<UUID> removed = new HashSet<>();
-        DeleteAclsResponse.Builder response = DeleteAclsResponse.newBuilder().setError(ok());
-        List<AclEntry> all = new ArrayList<>(speculative.acls().acls().values());
-        all.sort(Comparator.comparing(AclEntry::id));
-        for (AclFilter filter : request.getFiltersList()) {
-            AclFilterResult.Builder result = AclFilterResult.newBuilder().setErrorCode(ErrorCode.NONE);
-            for (AclEntry entry : all) {
-                if (matches(filter, entry.binding())) {
-                    result.addDeleted(entry.binding());
-                    if (removed.add(entry.id())) {
-                        records.add(MetadataRecord.newBuilder().setRemoveAccessControlEntry(
-                                RemoveAccessControlEntryRecord.newBuilder().setId(Uuids.toProto(entry.id()))).build());
-                    }
-                }
-            }
-            response.addResults(result);
-        }
-        return write(records, response.build(), fail);
+        return write(() -> AclControl.deleteAcls(speculative, request),
+                e -> DeleteAclsResponse.newBuilder().setError(e).build());
     }
 
     // ---------------------------------------------------------------------------------------
     // Shared pieces
     // ---------------------------------------------------------------------------------------
-
-    /** Replica lists for {@code partitions} new partitions, balancing preferred leaders cluster-wide. */
-    private List<List<Integer>> place(List<UsableBroker> brokers, int partitions, int rf, Map<Integer, Integer> leaderCounts) {
-        List<List<Integer>> assignment = ReplicaPlacer.placeAddedPartitions(brokers, partitions, rf, leaderCounts, random);
-        for (List<Integer> replicas : assignment) {
-            leaderCounts.merge(replicas.get(0), 1, Integer::sum);
-        }
-        return assignment;
-    }
 
     /**
      * Changes that take {@code removed} brokers out of every ISR (never emptying one) and give
@@ -1066,11 +655,11 @@ public final class ControllerLogic {
     }
 
     private static ControllerError ok() {
-        return ControllerError.newBuilder().setCode(ErrorCode.NONE).setLeaderHint(-1).build();
+        return ControllerErrors.ok();
     }
 
     private static ControllerError error(ErrorCode code, String message) {
-        return ControllerError.newBuilder().setCode(code).setMessage(message).setLeaderHint(-1).build();
+        return ControllerErrors.error(code, message);
     }
 
     private static <T> CompletableFuture<T> done(T value) {
@@ -1079,6 +668,19 @@ public final class ControllerLogic {
 
     /** The outcome of one append: the committed index, or why it failed. */
     private record WriteResult(long index, ControllerError error) {}
+
+    /**
+     * Runs {@code request} against the speculative image if this controller may write, and
+     * submits its records; answers with its response after they commit.
+     */
+    private <T> CompletableFuture<T> write(java.util.function.Supplier<ControllerResult<T>> request,
+            Function<ControllerError, T> onError) {
+        if (!canWrite()) {
+            return done(onError.apply(notController()));
+        }
+        ControllerResult<T> result = request.get();
+        return write(result.records(), result.response(), onError);
+    }
 
     /**
      * Submits {@code records} (if any) on top of the speculative image and completes with
