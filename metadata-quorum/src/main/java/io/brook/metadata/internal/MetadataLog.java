@@ -19,7 +19,9 @@ public interface MetadataLog {
      * Appends one batch, applied atomically, as the leader of {@code term}. The future completes
      * with the batch's log index once the batch is committed and applied on this node; it fails
      * with {@link NotLeaderException} if this node is not (or no longer) the leader of that term,
-     * or with another exception when the outcome is unknown.
+     * or with another exception. A failure never proves the batch was dropped: once appended
+     * to the Raft log, a batch may still be committed by the next leader, and then every node
+     * applies it.
      */
     CompletableFuture<Long> append(long term, List<MetadataRecord> records);
 

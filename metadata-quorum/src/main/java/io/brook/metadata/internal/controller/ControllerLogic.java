@@ -713,7 +713,8 @@ public final class ControllerLogic {
             speculativeDoubtful = true;
             if (cause instanceof MetadataLog.NotLeaderException notLeader) {
                 out.complete(new WriteResult(-1, ControllerError.newBuilder().setCode(ErrorCode.NOT_CONTROLLER)
-                        .setMessage("leadership moved before the change committed; it did not take effect")
+                        .setMessage("leadership moved before the change was known to be committed; it may or may not "
+                                + "have taken effect (the new active controller has it if it did)")
                         .setLeaderHint(notLeader.leaderHint()).build()));
             } else {
                 log.warn("Metadata write in term {} failed; its outcome is unknown", writeTerm, cause);
