@@ -225,6 +225,11 @@ public final class MetadataFeed implements MetadataPublisher {
         return () -> listeners.remove(listener);
     }
 
+    /** How many listeners are subscribed (one per open watch stream). */
+    public int subscribers() {
+        return listeners.size();
+    }
+
     /** The current image. */
     public synchronized MetadataImage image() {
         return image;
