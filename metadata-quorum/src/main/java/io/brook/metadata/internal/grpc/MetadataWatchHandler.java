@@ -119,6 +119,10 @@ public final class MetadataWatchHandler {
                 try {
                     drain();
                 } catch (RuntimeException e) {
+                    if (cancelled || call.isCancelled()) {
+                        cancel(); // the watcher went away while we were sending
+                        return;
+                    }
                     log.warn("Metadata watch at {}: ending the stream", position, e);
                     cancel();
                     try {
