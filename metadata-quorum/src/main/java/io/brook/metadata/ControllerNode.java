@@ -11,6 +11,7 @@ import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
 import io.brook.common.ConfigDefinitions;
 import io.brook.common.ConfigValues;
+import io.brook.metadata.internal.MetadataFeed;
 import io.brook.metadata.internal.MetadataLog;
 import io.brook.metadata.internal.QuorumAdmin;
 import io.brook.metadata.internal.controller.ControllerLogic;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  *                                                           │ committed batches
  *                                                           ▼
  *                              MetadataStateMachine ──(delta, image)──▶ publishers
+ *                                                           │
+ *                         MetadataFeed ──WatchMetadata──▶ MetadataFollower (brokers)
  * </pre>
  */
 public final class ControllerNode implements AutoCloseable {
@@ -72,7 +75,12 @@ public final class ControllerNode implements AutoCloseable {
 
     private final Settings settings;
     private final List<MetadataPublisher> extraPublishers;
+    /** Recent committed batches kept for brokers' metadata watches (count and bytes bounds). */
+    private static final int FEED_MAX_BATCHES = 10_000;
+    private static final long FEED_MAX_BYTES = 64L << 20;
+
     private QuorumController controller;
+    private MetadataFeed feed;
     private RaftQuorumNode quorum;
     private ControllerRpcServer rpc;
 
@@ -93,13 +101,15 @@ public final class ControllerNode implements AutoCloseable {
         controller = new QuorumController(settings.nodeId(), loop -> new ControllerLogic(settings.nodeId(),
                 meta.clusterId(), controllerConfig, settings.topicConfigs(), settings.brokerConfigs(),
                 (term, records) -> quorum.metadataLog().append(term, records), Clock.system(), random, loop));
+        feed = new MetadataFeed(FEED_MAX_BATCHES, FEED_MAX_BYTES);
         List<MetadataPublisher> publishers = new ArrayList<>();
         publishers.add(controller);
+        publishers.add(feed);
         publishers.addAll(extraPublishers);
         quorum = new RaftQuorumNode(RaftQuorumNode.Settings.from(settings.nodeId(), settings.metadataDir(),
                 settings.config()), controller, publishers);
         try {
-            rpc = ControllerRpcServer.start(settings.rpcHost(), settings.rpcPort(), controller, new Admin());
+            rpc = ControllerRpcServer.start(settings.rpcHost(), settings.rpcPort(), controller, new Admin(), feed);
             quorum.start();
         } catch (IOException | RuntimeException e) {
             close();

@@ -181,6 +181,15 @@ class ControllerNodeTest {
                 .allMatch(n -> n.image().topics().topic("orders") != null));
         TopicImage topic = nodes.get(1).image().topics().topic("orders");
         assertEquals(6, topic.partitionCount());
+        // A broker follows the committed metadata through the controllers' watch stream.
+        List<String> addresses = rpcPorts.values().stream().map(p -> "127.0.0.1:" + p).toList();
+        try (MetadataFollower follower = new MetadataFollower(addresses, dir.resolve("broker"), List.of(),
+                io.brook.common.Clock.system())) {
+            follower.start();
+            Await.until("the broker's image equals the controllers'", TIMEOUT,
+                    () -> follower.image().equals(nodes.get(1).image()));
+            assertEquals(6, follower.image().topics().topic("orders").partitionCount());
+        }
         DescribeQuorumResponse quorum = get(client.describeQuorum());
         assertEquals(ErrorCode.NONE, quorum.getError().getCode());
         assertEquals(3, quorum.getVotersCount());

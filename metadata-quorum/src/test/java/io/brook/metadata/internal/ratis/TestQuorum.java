@@ -7,6 +7,7 @@ import io.brook.api.internal.metadata.MetadataRecord;
 import io.brook.metadata.ConfigResource;
 import io.brook.metadata.MetadataImage;
 import io.brook.metadata.MetadataProvenance;
+import io.brook.metadata.MetadataPublisher;
 import io.brook.metadata.StorageFormatter;
 import io.brook.metadata.internal.LeadershipListener;
 import io.brook.metadata.internal.MetadataLog;
@@ -75,6 +76,8 @@ final class TestQuorum implements AutoCloseable {
     private final Map<Integer, QuorumVoter> addresses = new TreeMap<>();
     final Map<Integer, RaftQuorumNode> running = new ConcurrentHashMap<>();
     final Map<Integer, RecordingListener> listeners = new ConcurrentHashMap<>();
+    /** More publishers for a node, given to it at each start (set before starting it). */
+    final Map<Integer, List<MetadataPublisher>> extraPublishers = new ConcurrentHashMap<>();
     /** Provenance indexes published to each node's publisher, in publication order. */
     final Map<Integer, List<Long>> published = new ConcurrentHashMap<>();
 
@@ -108,9 +111,12 @@ final class TestQuorum implements AutoCloseable {
         StorageFormatter.format(dir, clusterId, id, true);
         RecordingListener listener = listeners.computeIfAbsent(id, i -> new RecordingListener());
         List<Long> indexes = published.computeIfAbsent(id, i -> new CopyOnWriteArrayList<>());
+        List<MetadataPublisher> publishers = new ArrayList<>();
+        publishers.add((delta, image) -> indexes.add(image.provenance().lastAppliedIndex()));
+        publishers.addAll(extraPublishers.getOrDefault(id, List.of()));
         RaftQuorumNode node = new RaftQuorumNode(new RaftQuorumNode.Settings(id, voters, self, dir,
                 ELECTION_TIMEOUT_MS, snapshotIntervalRecords, snapshotIntervalBytes, logSegmentBytes), listener,
-                List.of((delta, image) -> indexes.add(image.provenance().lastAppliedIndex())));
+                publishers);
         try {
             node.start();
         } catch (IOException e) {
