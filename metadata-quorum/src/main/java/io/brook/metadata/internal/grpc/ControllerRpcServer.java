@@ -36,6 +36,8 @@ public final class ControllerRpcServer implements AutoCloseable {
         ControllerGrpcService service = new ControllerGrpcService(controller, admin, watches::watch);
         try {
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).addService(service)
+                    .permitKeepAliveTime(MetadataWatchClient.KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
                     .build().start();
             return new ControllerRpcServer(server, watchExecutor);
         } catch (IOException | RuntimeException e) {

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * single-thread executor gives the caller strictly ordered callbacks.
  */
 public final class MetadataWatchClient implements AutoCloseable {
+    /** Keepalive ping period; the controller's server permits it (ControllerRpcServer). */
+    public static final long KEEPALIVE_SECONDS = 10;
+
     /** Large enough for any batch a controller commits; snapshot chunks are 1 MiB at most. */
     static final int MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
 
@@ -89,6 +92,11 @@ public final class MetadataWatchClient implements AutoCloseable {
                     .usePlaintext()
                     .executor(callbackExecutor)
                     .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                    // A controller that vanished without closing the connection (power loss,
+                    // partition) is noticed within about 15 s, and the follower moves on.
+                    .keepAliveTime(KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    .keepAliveTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true)
                     .build();
         });
     }
