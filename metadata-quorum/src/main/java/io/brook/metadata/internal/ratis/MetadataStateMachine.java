@@ -4,6 +4,7 @@ import io.brook.api.internal.metadata.MetadataBatch;
 import io.brook.metadata.MetadataDelta;
 import io.brook.metadata.MetadataImage;
 import io.brook.metadata.MetadataProvenance;
+import io.brook.metadata.SnapshotFormat;
 import io.brook.metadata.MetadataPublisher;
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.brook.metadata.internal.ratis;
+package io.brook.metadata;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,10 +10,6 @@ import io.brook.api.internal.metadata.ConfigResourceType;
 import io.brook.api.internal.metadata.FeatureLevelRecord;
 import io.brook.api.internal.metadata.MetadataRecord;
 import io.brook.api.internal.metadata.TopicRecord;
-import io.brook.metadata.MetadataDelta;
-import io.brook.metadata.MetadataImage;
-import io.brook.metadata.MetadataProvenance;
-import io.brook.metadata.Uuids;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,11 +1,8 @@
-package io.brook.metadata.internal.ratis;
+package io.brook.metadata;
 
 import com.google.protobuf.CodedInputStream;
 import io.brook.api.internal.metadata.MetadataRecord;
 import io.brook.api.internal.metadata.SnapshotHeader;
-import io.brook.metadata.MetadataDelta;
-import io.brook.metadata.MetadataImage;
-import io.brook.metadata.MetadataProvenance;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,16 +23,16 @@ import java.util.List;
  * ({@link MetadataImage#writeRecords} has a fixed order). No Ratis here: the state machine adds
  * the file naming and MD5 file around it.
  */
-final class SnapshotFormat {
-    static final int VERSION = 1;
+public final class SnapshotFormat {
+    public static final int VERSION = 1;
 
     private SnapshotFormat() {}
 
     /** A loaded snapshot: the image, and the delta from the empty image that produced it. */
-    record Loaded(MetadataDelta delta, MetadataImage image) {}
+    public record Loaded(MetadataDelta delta, MetadataImage image) {}
 
     /** Writes the snapshot to {@code out}. */
-    static void write(MetadataImage image, OutputStream out) throws IOException {
+    public static void write(MetadataImage image, OutputStream out) throws IOException {
         List<MetadataRecord> records = image.toRecords();
         SnapshotHeader.newBuilder()
                 .setVersion(VERSION)
@@ -52,7 +49,7 @@ final class SnapshotFormat {
      * Writes the snapshot to {@code file} durably and atomically: a temp file next to it, fsync,
      * then an atomic rename, so a crash leaves either no file or a whole one.
      */
-    static void writeFile(MetadataImage image, Path file) throws IOException {
+    public static void writeFile(MetadataImage image, Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -70,7 +67,7 @@ final class SnapshotFormat {
      * @throws IOException when the file is truncated, has another version, or holds a different
      *                     number of records than its header says
      */
-    static Loaded read(InputStream in) throws IOException {
+    public static Loaded read(InputStream in) throws IOException {
         byte[] headerBytes = readDelimited(in);
         if (headerBytes == null) {
             throw new IOException("empty snapshot file");
@@ -119,7 +116,7 @@ final class SnapshotFormat {
         return bytes;
     }
 
-    static Loaded readFile(Path file) throws IOException {
+    public static Loaded readFile(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             return read(in);
         }
