@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcControllerClient implements ControllerClient {
     private static final Logger log = LoggerFactory.getLogger(GrpcControllerClient.class);
-    private static final long BACKOFF_MS = 50;
+    private static final long BACKOFF_MS = 20;
 
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<String> addresses;

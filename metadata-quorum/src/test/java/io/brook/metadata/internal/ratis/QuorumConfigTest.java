@@ -49,7 +49,7 @@ class QuorumConfigTest {
         var values = QuorumConfig.DEFINITIONS.parse(Map.of("controller.quorum.voters", "1@h:1,2@h:2"));
         RaftQuorumNode.Settings settings = RaftQuorumNode.Settings.from(2, Path.of("/tmp/x"), values);
         assertEquals(new QuorumVoter(2, "h", 2), settings.self());
-        assertEquals(1000, settings.electionTimeoutMs());
+        assertEquals(300, settings.electionTimeoutMs());
         assertEquals(20_000L, settings.snapshotIntervalRecords());
         assertTrue(settings.isInitialVoter());
     }
