@@ -81,6 +81,9 @@ public final class ControllerNode implements AutoCloseable {
 
     private QuorumController controller;
     private MetadataFeed feed;
+    private java.util.concurrent.ScheduledExecutorService contactCheck;
+    /** Monotonic ms when a live leader was last known (0: not yet checked); the check thread only. */
+    private long lastLeaderContactMs;
     private RaftQuorumNode quorum;
     private ControllerRpcServer rpc;
 
@@ -115,8 +118,48 @@ public final class ControllerNode implements AutoCloseable {
             close();
             throw e;
         }
+        long staleAfterMs = staleAfterMs(settings.config().get(QuorumConfig.ELECTION_TIMEOUT_MS));
+        contactCheck = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "brook-quorum-contact-" + settings.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+        contactCheck.scheduleWithFixedDelay(() -> checkQuorumContact(staleAfterMs), CONTACT_CHECK_MS, CONTACT_CHECK_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         log.info("Controller {} serves the controller service on {}:{}", settings.nodeId(), settings.rpcHost(),
                 rpc.port());
+    }
+
+    /** How often the controller checks that it still hears from a leader. */
+    private static final long CONTACT_CHECK_MS = 500;
+
+    /**
+     * After this long without a leader's word the controller's metadata may be stale: more than
+     * an election takes (up to two timeouts, often a second round), so a normal election never
+     * interrupts the brokers' watches.
+     */
+    static long staleAfterMs(int electionTimeoutMs) {
+        return Math.max(2_000, 6L * electionTimeoutMs);
+    }
+
+    /**
+     * Stops serving metadata watches while this controller has not known a live leader for
+     * {@code staleAfterMs} (a leader it knows and heard from recently counts as contact; a
+     * follower whose pre-votes fail keeps its role but forgets the leader).
+     */
+    private void checkQuorumContact(long staleAfterMs) {
+        try {
+            long now = Clock.system().monotonicMilliseconds();
+            boolean leaderKnown = quorum.status().leaderId() != -1 && quorum.millisSinceLeaderContact() < staleAfterMs;
+            if (leaderKnown || lastLeaderContactMs == 0) {
+                lastLeaderContactMs = now;
+            }
+            long silentMs = now - lastLeaderContactMs;
+            rpc.setWatchServing(silentMs < staleAfterMs, "controller " + settings.nodeId() + " has not heard from a "
+                    + "quorum leader for " + silentMs + " ms; its metadata may be stale, ask another controller");
+        } catch (RuntimeException e) {
+            log.debug("Controller {}: quorum contact check failed", settings.nodeId(), e);
+        }
     }
 
     public int nodeId() {
@@ -199,6 +242,9 @@ public final class ControllerNode implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (contactCheck != null) {
+            contactCheck.shutdownNow();
+        }
         if (rpc != null) {
             rpc.close();
         }

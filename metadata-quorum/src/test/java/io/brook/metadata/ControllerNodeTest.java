@@ -196,6 +196,40 @@ class ControllerNodeTest {
         assertEquals(quorum.getLeaderId(), quorum.getNodeId(), "the leader answers with its view");
     }
 
+    /** Whether a watch on this controller is refused because it lost contact with the quorum. */
+    private static boolean refusesWatches(int rpcPort) {
+        io.grpc.ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forAddress("127.0.0.1", rpcPort).usePlaintext().build();
+        try {
+            var updates = io.brook.api.internal.controller.ControllerServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .watchMetadata(io.brook.api.internal.controller.WatchMetadataRequest.getDefaultInstance());
+            updates.hasNext();
+            return false;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+                    && String.valueOf(e.getStatus().getDescription()).contains("quorum leader");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void aControllerCutOffFromTheQuorumStopsServingMetadataWatches() throws IOException {
+        startCluster(3);
+        ControllerClient client = client();
+        register(client, 1);
+        int survivor = leader() % 3 + 1; // a follower
+        assertFalse(refusesWatches(rpcPorts.get(survivor)), "in contact: it serves");
+        for (int id = 1; id <= 3; id++) {
+            if (id != survivor) {
+                nodes.remove(id).close();
+            }
+        }
+        Await.until("the lone controller refuses watches", TIMEOUT, () -> refusesWatches(rpcPorts.get(survivor)),
+                () -> String.valueOf(nodes.get(survivor).quorumStatus()));
+    }
+
     @Test
     void membershipChangesFromThreeToFourToThreeVotersKeepServing() throws IOException {
         startCluster(3);

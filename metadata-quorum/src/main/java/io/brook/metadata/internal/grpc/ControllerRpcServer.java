@@ -15,10 +15,17 @@ import java.util.concurrent.TimeUnit;
 public final class ControllerRpcServer implements AutoCloseable {
     private final Server server;
     private final ExecutorService watchExecutor;
+    private final MetadataWatchHandler watches;
 
-    private ControllerRpcServer(Server server, ExecutorService watchExecutor) {
+    private ControllerRpcServer(Server server, ExecutorService watchExecutor, MetadataWatchHandler watches) {
         this.server = server;
         this.watchExecutor = watchExecutor;
+        this.watches = watches;
+    }
+
+    /** See {@link MetadataWatchHandler#setServing}. */
+    public void setWatchServing(boolean serving, String why) {
+        watches.setServing(serving, why);
     }
 
     /**
@@ -39,7 +46,7 @@ public final class ControllerRpcServer implements AutoCloseable {
                     .permitKeepAliveTime(MetadataWatchClient.KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .build().start();
-            return new ControllerRpcServer(server, watchExecutor);
+            return new ControllerRpcServer(server, watchExecutor, watches);
         } catch (IOException | RuntimeException e) {
             watchExecutor.shutdownNow();
             throw e;

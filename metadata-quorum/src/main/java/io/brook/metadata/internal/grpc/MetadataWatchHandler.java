@@ -12,6 +12,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -43,6 +45,9 @@ public final class MetadataWatchHandler {
 
     private final MetadataFeed feed;
     private final Executor executor;
+    private final Set<WatchStream> streams = ConcurrentHashMap.newKeySet();
+    /** Null while serving; otherwise why not. */
+    private volatile String notServing;
     private final int chunkMaxRecords;
     private final int chunkMaxBytes;
 
@@ -61,9 +66,34 @@ public final class MetadataWatchHandler {
         this.chunkMaxBytes = chunkMaxBytes;
     }
 
+    /**
+     * Whether this controller may serve watches. A controller cut off from the quorum would serve
+     * stale metadata forever (its feed stops moving), so while it is out of contact it ends every
+     * stream with UNAVAILABLE and refuses new ones: its brokers move to another controller.
+     *
+     * @param why the reason given to watchers when {@code serving} is false
+     */
+    public void setServing(boolean serving, String why) {
+        String before = notServing;
+        notServing = serving ? null : why;
+        if (!serving && before == null) {
+            log.warn("Metadata watches stop: {}", why);
+            for (WatchStream stream : streams) {
+                stream.signal();
+            }
+        } else if (serving && before != null) {
+            log.info("Metadata watches are served again");
+        }
+    }
+
     /** Serves one WatchMetadata call until the watcher cancels it. */
     public void watch(WatchMetadataRequest request, StreamObserver<MetadataUpdate> responseObserver) {
         ServerCallStreamObserver<MetadataUpdate> call = (ServerCallStreamObserver<MetadataUpdate>) responseObserver;
+        String why = notServing;
+        if (why != null) {
+            call.onError(Status.UNAVAILABLE.withDescription(why).asRuntimeException());
+            return;
+        }
         if (request.getAfterIndex() < 0) {
             call.onError(Status.INVALID_ARGUMENT.withDescription("after_index must be >= 0").asRuntimeException());
             return;
@@ -71,6 +101,7 @@ public final class MetadataWatchHandler {
         WatchStream stream = new WatchStream(call, request.getAfterIndex());
         call.setOnCancelHandler(stream::cancel);
         call.setOnReadyHandler(stream::signal);
+        streams.add(stream);
         stream.subscription = feed.subscribe(stream::signal);
         stream.signal();
     }
@@ -107,6 +138,7 @@ public final class MetadataWatchHandler {
 
         void cancel() {
             cancelled = true;
+            streams.remove(this);
             MetadataFeed.Subscription s = subscription;
             if (s != null) {
                 s.close();
@@ -141,6 +173,12 @@ public final class MetadataWatchHandler {
 
         /** Sends while the call is ready and there is something to send. */
         private void drain() {
+            String why = notServing;
+            if (why != null && !cancelled) {
+                cancel();
+                call.onError(Status.UNAVAILABLE.withDescription(why).asRuntimeException());
+                return;
+            }
             while (!cancelled && call.isReady()) {
                 if (snapshot != null) {
                     sendSnapshotChunk();

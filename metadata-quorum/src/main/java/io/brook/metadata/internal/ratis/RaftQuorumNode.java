@@ -268,6 +268,29 @@ public final class RaftQuorumNode implements AutoCloseable {
         return requireStarted(stateMachine).snapshotsInstalled();
     }
 
+    /**
+     * Milliseconds since this node last heard from a leader of the quorum: 0 on the leader, the
+     * time since the leader's last append on a follower, the time in its role on a candidate (a
+     * node cut off from the quorum keeps campaigning). Large means this node's metadata may be
+     * stale.
+     */
+    public long millisSinceLeaderContact() {
+        DivisionInfo info;
+        try {
+            info = requireStarted(server).getDivision(groupId).getInfo();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (info.isLeader()) {
+            return 0;
+        }
+        RoleInfoProto role = info.getRoleInfoProto();
+        if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+            return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+        }
+        return role.getRoleElapsedTimeMs();
+    }
+
     /** This node's view of the quorum; replication figures of the other voters only on the leader. */
     public QuorumStatus status() {
         RaftServer.Division division;

@@ -239,4 +239,31 @@ class MetadataWatchHandlerTest {
         assertEquals(sentBefore, service.sent.get());
         assertFalse(watcher.received.stream().anyMatch(o -> o instanceof MetadataUpdate u && u.getBatch().getIndex() > 4));
     }
+
+    @Test
+    void aControllerOutOfContactWithTheQuorumEndsItsWatchesAndRefusesNewOnes() throws Exception {
+        MetadataFeed feed = new MetadataFeed(100, 64 << 20);
+        FeedDriver driver = new FeedDriver(feed);
+        driver.commitConfigs(3, 1, 5);
+        MetadataWatchHandler handler = new MetadataWatchHandler(feed, sender);
+        ManagedChannel channel = serve(handler);
+        Watcher watcher = Watcher.start(channel, 3, null);
+        driver.commitConfigs(1, 1, 5);
+        assertEquals(4, watcher.next().getBatch().getIndex());
+
+        handler.setServing(false, "controller 2 has not heard from a quorum leader for 9000 ms");
+        Object end = watcher.received.poll(10, TimeUnit.SECONDS);
+        assertTrue(end instanceof io.grpc.StatusRuntimeException e
+                && e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+                && e.getStatus().getDescription().contains("quorum leader"), String.valueOf(end));
+        Watcher refused = Watcher.start(channel, 4, null);
+        Object refusal = refused.received.poll(10, TimeUnit.SECONDS);
+        assertTrue(refusal instanceof io.grpc.StatusRuntimeException e
+                && e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE, String.valueOf(refusal));
+
+        handler.setServing(true, null);
+        Watcher again = Watcher.start(channel, 4, null);
+        driver.commitConfigs(1, 1, 5);
+        assertEquals(5, again.next().getBatch().getIndex());
+    }
 }
