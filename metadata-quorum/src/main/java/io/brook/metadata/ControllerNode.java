@@ -143,14 +143,15 @@ public final class ControllerNode implements AutoCloseable {
     }
 
     /**
-     * Stops serving metadata watches while this controller has not known a live leader for
-     * {@code staleAfterMs} (a leader it knows and heard from recently counts as contact; a
-     * follower whose pre-votes fail keeps its role but forgets the leader).
+     * Stops serving metadata watches while this controller has not been in contact with a working
+     * quorum for {@code staleAfterMs}: a follower that heard from its leader recently, or a leader
+     * a majority answered recently, counts as contact (a follower whose pre-votes fail keeps its
+     * role but forgets the leader; a leader cut off from its followers keeps its role).
      */
     private void checkQuorumContact(long staleAfterMs) {
         try {
             long now = Clock.system().monotonicMilliseconds();
-            boolean leaderKnown = quorum.status().leaderId() != -1 && quorum.millisSinceLeaderContact() < staleAfterMs;
+            boolean leaderKnown = quorum.status().leaderId() != -1 && quorum.millisSinceQuorumContact() < staleAfterMs;
             if (leaderKnown || lastLeaderContactMs == 0) {
                 lastLeaderContactMs = now;
             }

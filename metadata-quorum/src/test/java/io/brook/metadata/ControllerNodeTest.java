@@ -215,11 +215,22 @@ class ControllerNodeTest {
     }
 
     @Test
-    void aControllerCutOffFromTheQuorumStopsServingMetadataWatches() throws IOException {
+    void aFollowerCutOffFromTheQuorumStopsServingMetadataWatches() throws IOException {
+        cutOffAndCheckWatchesStop(false);
+    }
+
+    @Test
+    void aLeaderCutOffFromItsFollowersStopsServingMetadataWatches() throws IOException {
+        cutOffAndCheckWatchesStop(true);
+    }
+
+    /** Leaves one controller (the leader or a follower) alone; it must stop serving stale metadata. */
+    private void cutOffAndCheckWatchesStop(boolean leaderSurvives) throws IOException {
         startCluster(3);
         ControllerClient client = client();
         register(client, 1);
-        int survivor = leader() % 3 + 1; // a follower
+        int leader = leader();
+        int survivor = leaderSurvives ? leader : leader % 3 + 1;
         assertFalse(refusesWatches(rpcPorts.get(survivor)), "in contact: it serves");
         for (int id = 1; id <= 3; id++) {
             if (id != survivor) {

@@ -269,22 +269,36 @@ public final class RaftQuorumNode implements AutoCloseable {
     }
 
     /**
-     * Milliseconds since this node last heard from a leader of the quorum: 0 on the leader, the
-     * time since the leader's last append on a follower, the time in its role on a candidate (a
-     * node cut off from the quorum keeps campaigning). Large means this node's metadata may be
-     * stale.
+     * Milliseconds since this node was last in contact with a working quorum. On the leader: since
+     * a majority of the voters (itself included) last answered it, from the followers' last-RPC
+     * times (a leader cut off from its followers keeps its role in Ratis, but commits nothing). On a
+     * follower: since the leader's last append, or the time in its role when it knows no leader.
+     * Large means this node's metadata may be stale.
      */
-    public long millisSinceLeaderContact() {
-        DivisionInfo info;
+    public long millisSinceQuorumContact() {
+        RaftServer.Division division;
         try {
-            info = requireStarted(server).getDivision(groupId).getInfo();
+            division = requireStarted(server).getDivision(groupId);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        if (info.isLeader()) {
-            return 0;
+        RoleInfoProto role = division.getInfo().getRoleInfoProto();
+        if (role.hasLeaderInfo()) {
+            int voters = division.getRaftConf().getCurrentPeers().size();
+            int followersNeeded = voters / 2; // with the leader itself, a majority
+            if (followersNeeded == 0) {
+                return 0;
+            }
+            List<Long> elapsed = new ArrayList<>();
+            for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+                elapsed.add(follower.getLastRpcElapsedTimeMs());
+            }
+            if (elapsed.size() < followersNeeded) {
+                return role.getRoleElapsedTimeMs();
+            }
+            elapsed.sort(null);
+            return elapsed.get(followersNeeded - 1);
         }
-        RoleInfoProto role = info.getRoleInfoProto();
         if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
             return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
         }
