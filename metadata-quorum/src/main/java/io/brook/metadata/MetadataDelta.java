@@ -155,7 +155,7 @@ public final class MetadataDelta {
         if (topic == null) {
             return null;
         }
-        builder = new TopicBuilder(topic.name(), id, new HashMap<>(topic.partitions()), false);
+        builder = new TopicBuilder(topic.name(), id, new HashMap<>(topic.partitions()));
         changedTopics.put(id, builder);
         return builder;
     }
@@ -178,7 +178,7 @@ public final class MetadataDelta {
         if (nameTaken(record.getName())) {
             throw new MetadataReplayException("topic name " + record.getName() + " already exists");
         }
-        changedTopics.put(id, new TopicBuilder(record.getName(), id, new HashMap<>(), true));
+        changedTopics.put(id, new TopicBuilder(record.getName(), id, new HashMap<>()));
     }
 
     private void replayPartition(PartitionRecord record) {
@@ -329,13 +329,11 @@ public final class MetadataDelta {
         final UUID id;
         final Map<Integer, PartitionRegistration> partitions;
         final Set<Integer> changedPartitions = new HashSet<>();
-        final boolean created;
 
-        TopicBuilder(String name, UUID id, Map<Integer, PartitionRegistration> partitions, boolean created) {
+        TopicBuilder(String name, UUID id, Map<Integer, PartitionRegistration> partitions) {
             this.name = name;
             this.id = id;
             this.partitions = partitions;
-            this.created = created;
         }
     }
 }
