@@ -602,6 +602,35 @@ public final class PartitionLog implements Closeable {
         return epochCache.latestEpoch();
     }
 
+    /**
+     * Records that {@code leaderEpoch} starts at the current log end offset, before any batch of
+     * it is written: what a replica does when it becomes the leader of that epoch (Kafka's
+     * {@code assign(epoch, LEO)}), so that a follower asking where an epoch the new leader never
+     * wrote ends (OffsetForLeaderEpoch) gets an answer: it ends where this epoch starts. An epoch
+     * at or below the latest one changes nothing. Reopening the log forgets an epoch with nothing
+     * written (recovery keeps only epochs that start below the log end), so a leader records its
+     * epoch at every takeover.
+     *
+     * @throws StorageException on an I/O error (the log goes offline)
+     */
+    public void assignLeaderEpoch(int leaderEpoch) {
+        if (leaderEpoch < 0) {
+            throw new IllegalArgumentException("leader epoch must be >= 0: " + leaderEpoch);
+        }
+        lock.lock();
+        try {
+            throwIfOffline();
+            OptionalInt latest = epochCache.latestEpoch();
+            if (latest.isEmpty() || leaderEpoch > latest.getAsInt()) {
+                epochCache.assign(leaderEpoch, logEndOffset);
+            }
+        } catch (IOException e) {
+            throw new StorageException(ErrorCode.STORAGE_ERROR, markOffline("recording a leader epoch failed", e), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Truncation and log start
 

@@ -442,6 +442,27 @@ class PartitionLogTest {
     }
 
     @Test
+    void aNewLeaderRecordsItsEpochBeforeWritingSoOlderEpochsGetAnEnd() throws IOException {
+        fixture.open();
+        log().appendAsLeader(fixture.batch("a", "b"), 1);
+        assertTrue(log().endOffsetForEpoch(3).isUndefined(), "without the new leader's epoch: no answer for 3");
+        log().assignLeaderEpoch(4);
+        assertEquals(4, log().latestEpoch().getAsInt());
+        assertEquals(new EpochEndOffset(1, 2), log().endOffsetForEpoch(3),
+                "a follower that wrote epoch 3 as its leader learns that epoch 1 ended at 2 here");
+        assertEquals(new EpochEndOffset(4, 2), log().endOffsetForEpoch(4));
+        log().assignLeaderEpoch(2);
+        assertEquals(4, log().latestEpoch().getAsInt(), "an older epoch changes nothing");
+        fixture.closeAndReopen();
+        assertEquals(1, log().latestEpoch().getAsInt(),
+                "reopening forgets an epoch with nothing written: a leader records its epoch at every takeover");
+        log().assignLeaderEpoch(4);
+        log().appendAsLeader(fixture.batch("c"), 4);
+        assertEquals(new EpochEndOffset(4, 3), log().endOffsetForEpoch(4));
+        assertEquals(new EpochEndOffset(1, 2), log().endOffsetForEpoch(1));
+    }
+
+    @Test
     void followerAppendKeepsTheLeadersOffsetsAndEpochs() throws IOException {
         fixture.open();
         ByteBuffer batch = fixture.batch("a", "b");
