@@ -189,7 +189,8 @@ public final class ControllerNode implements AutoCloseable {
     DescribeQuorumResponse describeQuorum() {
         QuorumStatus status = quorum.status();
         DescribeQuorumResponse.Builder response = DescribeQuorumResponse.newBuilder()
-                .setLeaderId(status.leaderId()).setTerm(status.currentTerm()).setCommitIndex(status.commitIndex())
+                // Ratis may not yet name the leader in the moment a node becomes it.
+                .setLeaderId(status.isLeader() ? status.nodeId() : status.leaderId()).setTerm(status.currentTerm()).setCommitIndex(status.commitIndex())
                 .setNodeId(status.nodeId()).setLastAppliedIndex(status.lastAppliedIndex())
                 .setLastSnapshotIndex(status.lastSnapshotIndex());
         if (!status.isLeader()) {

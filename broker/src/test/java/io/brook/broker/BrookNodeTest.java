@@ -1,0 +1,75 @@
+package io.brook.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.brook.api.internal.controller.DescribeQuorumResponse;
+import io.brook.api.v1.ErrorCode;
+import io.brook.common.ConfigException;
+import io.brook.metadata.ControllerClient;
+import io.brook.metadata.StorageFormatException;
+import io.brook.metadata.StorageFormatter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node started from its configuration, as `brook server start` does, on 127.0.0.1. */
+class BrookNodeTest {
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Map<String, String> controllerConfig() throws IOException {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("node.id", "1");
+        raw.put("process.roles", "controller");
+        raw.put("listeners", "CONTROLLER://127.0.0.1:0");
+        raw.put("controller.quorum.voters", "1@127.0.0.1:" + freePort());
+        raw.put("controller.quorum.election.timeout.ms", "500");
+        raw.put("log.dirs", dir.resolve("data").toString());
+        return raw;
+    }
+
+    @Test
+    void aControllerNodeStartsFromItsConfigurationAndLeadsItsOneVoterQuorum() throws Exception {
+        NodeConfig config = NodeConfig.parse(controllerConfig());
+        String clusterId = StorageFormatter.randomClusterId(new Random(3));
+        StorageFormatter.format(config.metadataDir(), clusterId, 1, false);
+        try (BrookNode node = BrookNode.start(config);
+                ControllerClient client = ControllerClient.connect(List.of("127.0.0.1:" + node.controllerPort()),
+                        Duration.ofSeconds(30))) {
+            assertEquals(clusterId, node.clusterId());
+            DescribeQuorumResponse quorum = client.describeQuorum().get(30, TimeUnit.SECONDS);
+            assertEquals(ErrorCode.NONE, quorum.getError().getCode(), quorum.toString());
+            assertEquals(1, quorum.getLeaderId());
+        }
+    }
+
+    @Test
+    void aNodeRefusesUnformattedStorageAndTheBrokerRoleForNow() throws IOException {
+        NodeConfig config = NodeConfig.parse(controllerConfig());
+        StorageFormatException unformatted = assertThrows(StorageFormatException.class, () -> BrookNode.start(config));
+        assertTrue(unformatted.getMessage().contains("brook storage format"), unformatted.getMessage());
+
+        Map<String, String> both = controllerConfig();
+        both.put("process.roles", "broker,controller");
+        both.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
+        ConfigException broker = assertThrows(ConfigException.class, () -> BrookNode.start(NodeConfig.parse(both)));
+        assertEquals("process.roles", broker.key());
+    }
+}
