@@ -4,30 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The refusals of `brook server start`: one clear line, exit status 1 (2 for usage). */
-class ServerCommandTest {
-    @TempDir
-    Path dir;
+class ServerCommandTest extends CliTestSupport {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int brook(String... args) {
-        return Brook.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    private Path config(String text) throws IOException {
-        Path file = dir.resolve("server.properties");
-        Files.writeString(file, text);
-        return file;
-    }
 
     private static final String CONTROLLER = "node.id=1\nprocess.roles=controller\n"
             + "listeners=CONTROLLER://127.0.0.1:0\ncontroller.quorum.voters=1@127.0.0.1:19093\n";

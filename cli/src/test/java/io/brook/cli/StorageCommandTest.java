@@ -6,29 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brook.metadata.MetaProperties;
 import io.brook.metadata.StorageFormatter;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class StorageCommandTest {
-    @TempDir
-    Path dir;
+class StorageCommandTest extends CliTestSupport {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int brook(String... args) {
-        return Brook.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    }
-
-    private Path config(String text) throws IOException {
-        Path file = dir.resolve("server.properties");
-        Files.writeString(file, text);
-        return file;
-    }
 
     @Test
     void randomUuidPrintsAClusterIdThatDecodesToAUuid() {

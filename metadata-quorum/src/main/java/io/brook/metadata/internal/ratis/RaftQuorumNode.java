@@ -268,6 +268,14 @@ public final class RaftQuorumNode implements AutoCloseable {
         return requireStarted(stateMachine).snapshotsInstalled();
     }
 
+    private RaftServer.Division division() {
+        try {
+            return requireStarted(server).getDivision(groupId);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * Milliseconds since this node was last in contact with a working quorum. On the leader: since
      * a majority of the voters (itself included) last answered it, from the followers' last-RPC
@@ -276,12 +284,7 @@ public final class RaftQuorumNode implements AutoCloseable {
      * Large means this node's metadata may be stale.
      */
     public long millisSinceQuorumContact() {
-        RaftServer.Division division;
-        try {
-            division = requireStarted(server).getDivision(groupId);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        RaftServer.Division division = division();
         RoleInfoProto role = division.getInfo().getRoleInfoProto();
         if (role.hasLeaderInfo()) {
             int voters = division.getRaftConf().getCurrentPeers().size();
@@ -307,12 +310,7 @@ public final class RaftQuorumNode implements AutoCloseable {
 
     /** This node's view of the quorum; replication figures of the other voters only on the leader. */
     public QuorumStatus status() {
-        RaftServer.Division division;
-        try {
-            division = requireStarted(server).getDivision(groupId);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        RaftServer.Division division = division();
         DivisionInfo info = division.getInfo();
         RaftLog raftLog = division.getRaftLog();
         long lastIndex = raftLog.getNextIndex() - 1;
