@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
-        subcommands = {StorageCommand.class, ServerCommand.class})
+        subcommands = {StorageCommand.class, ServerCommand.class, ConfigCommand.class})
 public final class Brook implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

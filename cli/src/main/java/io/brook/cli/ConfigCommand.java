@@ -1,0 +1,40 @@
+package io.brook.cli;
+
+import io.brook.broker.NodeConfig;
+import io.brook.metadata.ControllerConfig;
+import io.brook.storage.LogConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code brook config docs}: every configuration key with its type, default and meaning. */
+@Command(name = "config", description = "Configuration reference.", mixinStandardHelpOptions = true,
+        subcommands = {ConfigCommand.Docs.class})
+final class ConfigCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: docs");
+    }
+
+    @Command(name = "docs", mixinStandardHelpOptions = true,
+            description = "Print every node and topic configuration key as Markdown tables.")
+    static final class Docs implements Runnable {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            var out = spec.commandLine().getOut();
+            out.println("## Node configuration (server.properties)");
+            out.println();
+            out.print(NodeConfig.DEFINITIONS.toMarkdown());
+            out.println();
+            out.println("## Topic configuration (per topic; brook topics configs)");
+            out.println();
+            out.print(LogConfig.DEFINITIONS.plus(ControllerConfig.TOPIC_DEFINITIONS).toMarkdown());
+            out.flush();
+        }
+    }
+}
