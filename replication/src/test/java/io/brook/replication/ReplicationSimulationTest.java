@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  *   <li>there is at most one leader per epoch.
  * </ul>
  *
- * The follower's fetch loop and the network are modelled here; they move into main code with the
- * broker issue, and this simulation with them.
+ * The followers run the real {@link PartitionFollowerState}; the network and the controller are
+ * modelled here.
  */
 class ReplicationSimulationTest {
     private static final int EXAMPLES = Integer.getInteger("brook.properties.examples", 60) * 2;
@@ -48,9 +48,8 @@ class ReplicationSimulationTest {
         /** An epoch recorded at the log end with nothing written yet (a new leader's), or -1. */
         int emptyEpoch = -1;
         boolean alive = true;
-        /** Follower: the leader epoch it follows, and whether its log is reconciled with that leader. */
-        int followedEpoch = -1;
-        boolean reconciled;
+        /** The real follower state machine while this replica follows; null while it leads or is down. */
+        PartitionFollowerState following;
 
         Replica(int id) {
             this.id = id;
@@ -188,8 +187,7 @@ class ReplicationSimulationTest {
             });
             Replica leader = replicas.get(chosen);
             leader.emptyEpoch = controller.leaderEpoch; // PartitionLog.assignLeaderEpoch at takeover
-            leader.followedEpoch = controller.leaderEpoch;
-            leader.reconciled = true;
+            leader.following = null;
             // A new leader starts from HW 0 here (a real one starts from the HW it knew as a follower):
             // only its followers' fetches in this epoch move it.
             leaderState = new PartitionLeaderState(chosen, REPLICAS, controller.isr, controller.leaderEpoch,
@@ -238,24 +236,22 @@ class ReplicationSimulationTest {
             if (random.nextInt(6) == 0) {
                 return "fetch by " + id + ": lost";
             }
-            if (follower.followedEpoch != controller.leaderEpoch) {
-                follower.followedEpoch = controller.leaderEpoch;
-                follower.reconciled = false;
+            if (follower.following == null) {
+                follower.following = new PartitionFollowerState(controller.leader, controller.leaderEpoch);
+            } else {
+                follower.following.onLeaderChange(controller.leader, controller.leaderEpoch);
             }
-            if (!follower.reconciled) {
-                int requested = follower.latestEpoch();
-                if (requested < 0) {
-                    follower.reconciled = true;
-                    return "follower " + id + " has an empty log";
-                }
-                EpochEnd answer = leader.endOffsetFor(requested);
-                Step step = FollowerTruncation.afterLeaderAnswer(requested, answer, follower::endOffsetFor,
+            java.util.OptionalInt latest = follower.latestEpoch() < 0 ? java.util.OptionalInt.empty()
+                    : java.util.OptionalInt.of(follower.latestEpoch());
+            PartitionFollowerState.Action action = follower.following.next(latest, follower.log.size());
+            if (action instanceof PartitionFollowerState.AskEpochEnd ask) {
+                EpochEnd answer = leader.endOffsetFor(ask.epoch());
+                Step step = follower.following.onEpochEnd(ask.epoch(), answer, follower::endOffsetFor,
                         follower.log.size());
                 if (step.isRetry()) {
-                    return "follower " + id + " asks about epoch " + requested + ": no answer yet";
+                    return "follower " + id + " asks about epoch " + ask.epoch() + ": no answer yet";
                 }
                 follower.truncateTo(step.truncateTo());
-                follower.reconciled = step.done();
                 return "follower " + id + " truncates to " + step.truncateTo() + (step.done() ? " (reconciled)" : "");
             }
             long offset = follower.log.size();
@@ -315,8 +311,7 @@ class ReplicationSimulationTest {
                 return "restart " + id + ": already up";
             }
             replica.alive = true;
-            replica.reconciled = false;
-            replica.followedEpoch = -1;
+            replica.following = null; // a restarted follower reconciles from scratch
             if (controller.leader < 0) {
                 elect();
             }
@@ -360,8 +355,9 @@ class ReplicationSimulationTest {
                 for (int r : controller.isr) {
                     Replica replica = replicas.get(r);
                     for (int offset = 0; offset < hw && r != leader.id; offset++) {
-                        if (offset < replica.log.size() && replica.reconciled
-                                && replica.followedEpoch == controller.leaderEpoch) {
+                        if (offset < replica.log.size() && replica.following != null
+                                && replica.following.isReconciled()
+                                && replica.following.leaderEpoch() == controller.leaderEpoch) {
                             check(replica.log.get(offset).equals(leader.log.get(offset)), "ISR replica " + r
                                     + " disagrees with leader " + leader.id + " at " + offset + " below the HW " + hw);
                         }
