@@ -1,6 +1,10 @@
 package io.brook.broker;
 
+import io.brook.api.internal.metadata.Endpoint;
+import io.brook.common.Clock;
 import io.brook.common.ConfigException;
+import io.brook.metadata.ControllerClient;
+import io.brook.metadata.MetadataFollower;
 import io.brook.metadata.ControllerConfig;
 import io.brook.metadata.ControllerNode;
 import io.brook.metadata.MetaProperties;
@@ -14,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Brook node: the roles its configuration gives it, started and stopped together. What
- * {@code brook server start} runs. Today the controller role; the broker role comes with the
- * broker and replication work and is refused with a clear message until then.
+ * {@code brook server start} runs. The controller role is complete; the broker role so far follows
+ * the metadata and lives with the controllers (registration, heartbeats, fencing, controlled
+ * shutdown) — storing and serving records comes with the replication work.
  */
 public final class BrookNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrookNode.class);
@@ -23,6 +28,9 @@ public final class BrookNode implements AutoCloseable {
     private final NodeConfig config;
     private final String clusterId;
     private ControllerNode controller;
+    private ControllerClient controllerClient;
+    private MetadataFollower metadata;
+    private BrokerLifecycle lifecycle;
 
     private BrookNode(NodeConfig config, String clusterId) {
         this.config = config;
@@ -37,10 +45,6 @@ public final class BrookNode implements AutoCloseable {
      *     this node (the message says which command to run)
      */
     public static BrookNode start(NodeConfig config) throws IOException {
-        if (config.isBroker()) {
-            throw new ConfigException(NodeConfig.PROCESS_ROLES.name(), "The broker role is not available in this "
-                    + "build yet; run nodes with process.roles=controller.");
-        }
         List<java.nio.file.Path> dirs = new ArrayList<>();
         dirs.add(config.metadataDir());
         for (java.nio.file.Path dir : config.logDirs()) {
@@ -58,6 +62,9 @@ public final class BrookNode implements AutoCloseable {
                         ControllerConfig.DEFINITIONS), List.of());
                 node.controller.start();
             }
+            if (config.isBroker()) {
+                node.startBrokerRole();
+            }
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -65,6 +72,50 @@ public final class BrookNode implements AutoCloseable {
         log.info("Brook node {} started in cluster {} with roles {}", config.nodeId(), meta.clusterId(),
                 config.values().get(NodeConfig.PROCESS_ROLES));
         return node;
+    }
+
+    /**
+     * The broker role as far as it exists: it follows the committed metadata from the controllers
+     * (its own image) and lives with them (registration, heartbeats, fencing, controlled
+     * shutdown). Storing and serving records comes with the replication work.
+     */
+    private void startBrokerRole() throws IOException {
+        List<String> controllerAddresses = config.values().get(NodeConfig.CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) != null
+                || controller == null ? config.controllerAddresses()
+                : List.of(loopbackIfAny(config.controllerListener().host()) + ":" + controller.rpcPort());
+        controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30));
+        metadata = new MetadataFollower(controllerAddresses, config.metadataDir().resolve("broker-metadata"),
+                List.of(), Clock.system());
+        metadata.start();
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Listener listener : config.brokerListeners()) {
+            endpoints.add(Endpoint.newBuilder().setName(listener.name()).setHost(listener.host()).setPort(listener.port())
+                    .build());
+        }
+        lifecycle = new BrokerLifecycle(config.nodeId(), clusterId, endpoints, config.values().get(NodeConfig.BROKER_RACK),
+                controllerClient, metadata::lastAppliedIndex,
+                config.values().get(ControllerConfig.BROKER_HEARTBEAT_INTERVAL_MS), Clock.system());
+        lifecycle.start();
+    }
+
+    private static String loopbackIfAny(String host) {
+        return host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host;
+    }
+
+    /** The broker role's metadata image (broker role only). */
+    public io.brook.metadata.MetadataImage metadataImage() {
+        if (metadata == null) {
+            throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
+        }
+        return metadata.image();
+    }
+
+    /** The broker role's lifecycle (broker role only). */
+    public BrokerLifecycle brokerLifecycle() {
+        if (lifecycle == null) {
+            throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
+        }
+        return lifecycle;
     }
 
     public String clusterId() {
@@ -79,8 +130,18 @@ public final class BrookNode implements AutoCloseable {
         return controller.rpcPort();
     }
 
+    /** Stops the broker role first (controlled shutdown while the controllers still run), then the controller. */
     @Override
     public void close() {
+        if (lifecycle != null) {
+            lifecycle.close();
+        }
+        if (metadata != null) {
+            metadata.close();
+        }
+        if (controllerClient != null) {
+            controllerClient.close();
+        }
         if (controller != null) {
             controller.close();
         }

@@ -57,9 +57,14 @@ public final class NodeConfig {
             .doc("Where a controller keeps the metadata log and snapshots. Defaults to the first of log.dirs.")
             .restartRequired().build();
 
+    public static final ConfigKey<String> BROKER_RACK = ConfigKey.stringKey("broker.rack").defaultValue(null)
+            .doc("The rack (or zone) of this broker: replicas of a partition are spread over racks.")
+            .restartRequired().build();
+
     /** Every key a node reads. */
     public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(NODE_ID, PROCESS_ROLES, LISTENERS,
-            ADVERTISED_LISTENERS, CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, METADATA_LOG_DIR)
+            ADVERTISED_LISTENERS, CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, METADATA_LOG_DIR,
+            BROKER_RACK)
             .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS);
 
     private final ConfigValues values;
@@ -85,6 +90,37 @@ public final class NodeConfig {
                         + QuorumConfig.LISTEN_ADDRESS.name() + " to join a running quorum.");
             }
         }
+        checkBroker();
+    }
+
+    private void checkBroker() {
+        if (isBroker() && !isController() && values.get(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) == null) {
+            throw new ConfigException(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS.name(), "A broker-only node needs "
+                    + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS.name() + ": the controllers' controller listeners "
+                    + "(host:port, comma-separated).");
+        }
+        if (isBroker() && brokerListeners().isEmpty()) {
+            throw new ConfigException(LISTENERS.name(), "A node with the broker role needs a listener besides "
+                    + controllerListenerName() + ", for example PLAINTEXT://127.0.0.1:9092.");
+        }
+    }
+
+    /** The listeners clients use (advertised.listeners if set, else listeners), without the controller's. */
+    public List<Listener> brokerListeners() {
+        List<String> advertised = values.get(ADVERTISED_LISTENERS);
+        List<Listener> all = advertised != null ? Listener.parseAll(ADVERTISED_LISTENERS.name(), advertised) : listeners;
+        String controllerName = controllerListenerName();
+        return all.stream().filter(l -> !l.name().equals(controllerName)).toList();
+    }
+
+    /** Where this node's broker role finds the controllers. */
+    public List<String> controllerAddresses() {
+        List<String> bootstrap = values.get(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS);
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        Listener own = controllerListener();
+        return List.of((own.host().isEmpty() || own.host().equals("0.0.0.0") ? "127.0.0.1" : own.host()) + ":" + own.port());
     }
 
     /**

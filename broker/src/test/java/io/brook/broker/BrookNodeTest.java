@@ -61,15 +61,33 @@ class BrookNodeTest {
     }
 
     @Test
-    void aNodeRefusesUnformattedStorageAndTheBrokerRoleForNow() throws IOException {
+    void aNodeRefusesUnformattedStorage() throws IOException {
         NodeConfig config = NodeConfig.parse(controllerConfig());
         StorageFormatException unformatted = assertThrows(StorageFormatException.class, () -> BrookNode.start(config));
         assertTrue(unformatted.getMessage().contains("brook storage format"), unformatted.getMessage());
+    }
 
-        Map<String, String> both = controllerConfig();
-        both.put("process.roles", "broker,controller");
-        both.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
-        ConfigException broker = assertThrows(ConfigException.class, () -> BrookNode.start(NodeConfig.parse(both)));
-        assertEquals("process.roles", broker.key());
+    @Test
+    void aCombinedNodesBrokerRegistersFollowsTheMetadataAndIsUnfencedThenShutsDownInAControlledWay()
+            throws Exception {
+        Map<String, String> raw = controllerConfig();
+        raw.put("process.roles", "broker,controller");
+        raw.put("listeners", "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:0");
+        raw.put("broker.rack", "rack-a");
+        raw.put("broker.heartbeat.interval.ms", "100");
+        NodeConfig config = NodeConfig.parse(raw);
+        StorageFormatter.format(config.metadataDir(), StorageFormatter.randomClusterId(new Random(4)), 1, false);
+        try (BrookNode node = BrookNode.start(config)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!(node.metadataImage().cluster().isActive(1) && !node.brokerLifecycle().isFenced())) {
+                assertTrue(System.nanoTime() < deadline, "broker 1 unfenced within 30 s; image "
+                        + node.metadataImage().cluster() + ", fenced " + node.brokerLifecycle().isFenced());
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            var broker = node.metadataImage().cluster().broker(1);
+            assertEquals("rack-a", broker.rack().orElseThrow());
+            assertEquals(19092, broker.endpoints().get(0).getPort());
+            assertEquals(node.brokerLifecycle().epoch(), broker.epoch());
+        }
     }
 }

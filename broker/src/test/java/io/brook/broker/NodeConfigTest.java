@@ -74,4 +74,20 @@ class NodeConfigTest {
         notVoter.put("controller.quorum.listen.address", "127.0.0.1:9194");
         assertEquals(7, NodeConfig.parse(notVoter).nodeId(), "a joining controller sets its own Raft address");
     }
+
+    @Test
+    void aBrokerNeedsItsControllersAndAClientListener() {
+        Map<String, String> broker = new HashMap<>();
+        broker.put("node.id", "4");
+        broker.put("process.roles", "broker");
+        broker.put("listeners", "PLAINTEXT://:9092");
+        broker.put("controller.quorum.voters", "1@127.0.0.1:9193");
+        broker.put("log.dirs", "/var/brook/a");
+        assertEquals("controller.quorum.bootstrap.servers", rejected(broker).key());
+        broker.put("controller.quorum.bootstrap.servers", "127.0.0.1:9093");
+        assertEquals(List.of("127.0.0.1:9093"), NodeConfig.parse(broker).controllerAddresses());
+        Map<String, String> combined = controller();
+        combined.put("process.roles", "broker,controller");
+        assertEquals("listeners", rejected(combined).key(), "no listener for clients");
+    }
 }
