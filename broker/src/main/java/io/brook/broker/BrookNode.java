@@ -9,7 +9,9 @@ import io.brook.metadata.ControllerConfig;
 import io.brook.metadata.ControllerNode;
 import io.brook.metadata.MetaProperties;
 import io.brook.metadata.StorageFormatter;
+import io.brook.storage.FileIo;
 import io.brook.storage.LogConfig;
+import io.brook.storage.LogManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,7 @@ public final class BrookNode implements AutoCloseable {
     private ControllerNode controller;
     private ControllerClient controllerClient;
     private MetadataFollower metadata;
+    private LogManager logManager;
     private BrokerLifecycle lifecycle;
 
     private BrookNode(NodeConfig config, String clusterId) {
@@ -84,8 +87,10 @@ public final class BrookNode implements AutoCloseable {
                 || controller == null ? config.controllerAddresses()
                 : List.of(loopbackIfAny(config.controllerListener().host()) + ":" + controller.rpcPort());
         controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30));
+        logManager = LogManager.open(config.values(), LogConfig.defaults(), FileIo.real(), Clock.system());
+        logManager.startBackgroundTasks();
         metadata = new MetadataFollower(controllerAddresses, config.metadataDir().resolve("broker-metadata"),
-                List.of(), Clock.system());
+                List.of(new LocalLogs(config.nodeId(), logManager)), Clock.system());
         metadata.start();
         List<Endpoint> endpoints = new ArrayList<>();
         for (Listener listener : config.brokerListeners()) {
@@ -108,6 +113,14 @@ public final class BrookNode implements AutoCloseable {
             throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
         }
         return metadata.image();
+    }
+
+    /** The broker role's partition logs (broker role only). */
+    public LogManager logManager() {
+        if (logManager == null) {
+            throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
+        }
+        return logManager;
     }
 
     /** The broker role's lifecycle (broker role only). */
@@ -141,6 +154,13 @@ public final class BrookNode implements AutoCloseable {
         }
         if (controllerClient != null) {
             controllerClient.close();
+        }
+        if (logManager != null) {
+            try {
+                logManager.close();
+            } catch (IOException e) {
+                log.warn("Node {}: closing the logs failed", config.nodeId(), e);
+            }
         }
         if (controller != null) {
             controller.close();

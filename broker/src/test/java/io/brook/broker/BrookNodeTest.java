@@ -88,6 +88,32 @@ class BrookNodeTest {
             assertEquals("rack-a", broker.rack().orElseThrow());
             assertEquals(19092, broker.endpoints().get(0).getPort());
             assertEquals(node.brokerLifecycle().epoch(), broker.epoch());
+
+            // The broker keeps a log for each partition assigned to it, and drops it with the topic.
+            try (ControllerClient client = ControllerClient.connect(List.of("127.0.0.1:" + node.controllerPort()),
+                    Duration.ofSeconds(30))) {
+                var created = client.createTopics(io.brook.api.internal.controller.CreateTopicsRequest.newBuilder()
+                        .addTopics(io.brook.api.internal.controller.CreatableTopic.newBuilder().setName("orders")
+                                .setNumPartitions(2).setReplicationFactor(1).putConfigs("retention.ms", "60000"))
+                        .build()).get(30, TimeUnit.SECONDS);
+                assertEquals(ErrorCode.NONE, created.getTopics(0).getErrorCode(), created.toString());
+                io.brook.storage.TopicPartition p0 = new io.brook.storage.TopicPartition("orders", 0);
+                io.brook.storage.TopicPartition p1 = new io.brook.storage.TopicPartition("orders", 1);
+                awaitTrue("the partition logs exist", () -> node.logManager().get(p0).isPresent()
+                        && node.logManager().get(p1).isPresent());
+                assertEquals(60000L, node.logManager().get(p0).orElseThrow().config().retentionMs());
+                client.deleteTopics(io.brook.api.internal.controller.DeleteTopicsRequest.newBuilder().addNames("orders")
+                        .build()).get(30, TimeUnit.SECONDS);
+                awaitTrue("the partition logs are gone", () -> node.logManager().logs().isEmpty());
+            }
+        }
+    }
+
+    private static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 }
