@@ -9,6 +9,7 @@ import io.brook.metadata.ControllerConfig;
 import io.brook.metadata.ControllerNode;
 import io.brook.metadata.MetaProperties;
 import io.brook.metadata.StorageFormatter;
+import io.brook.replication.ReplicationConfig;
 import io.brook.storage.FileIo;
 import io.brook.storage.LogConfig;
 import io.brook.storage.LogManager;
@@ -33,6 +34,7 @@ public final class BrookNode implements AutoCloseable {
     private ControllerClient controllerClient;
     private MetadataFollower metadata;
     private LogManager logManager;
+    private ReplicaManager replicaManager;
     private BrokerLifecycle lifecycle;
 
     private BrookNode(NodeConfig config, String clusterId) {
@@ -61,7 +63,7 @@ public final class BrookNode implements AutoCloseable {
             if (config.isController()) {
                 Listener listener = config.controllerListener();
                 node.controller = new ControllerNode(new ControllerNode.Settings(config.nodeId(), config.metadataDir(),
-                        listener.bindHost(), listener.port(), config.values(), LogConfig.DEFINITIONS,
+                        listener.bindHost(), listener.port(), config.values(), NodeConfig.TOPIC_DEFINITIONS,
                         ControllerConfig.DEFINITIONS), List.of());
                 node.controller.start();
             }
@@ -89,8 +91,11 @@ public final class BrookNode implements AutoCloseable {
         controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30));
         logManager = LogManager.open(config.values(), LogConfig.defaults(), FileIo.real(), Clock.system());
         logManager.startBackgroundTasks();
+        replicaManager = new ReplicaManager(config.nodeId(), logManager,
+                config.values().get(ReplicationConfig.MIN_INSYNC_REPLICAS),
+                config.values().get(ReplicationConfig.REPLICA_LAG_TIME_MAX_MS), Clock.system());
         metadata = new MetadataFollower(controllerAddresses, config.metadataDir().resolve("broker-metadata"),
-                List.of(new LocalLogs(config.nodeId(), logManager)), Clock.system());
+                List.of(new LocalLogs(config.nodeId(), logManager), replicaManager), Clock.system());
         metadata.start();
         List<Endpoint> endpoints = new ArrayList<>();
         for (Listener listener : config.brokerListeners()) {
@@ -121,6 +126,14 @@ public final class BrookNode implements AutoCloseable {
             throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
         }
         return logManager;
+    }
+
+    /** Which partitions this broker leads or follows, and their states (broker role only). */
+    ReplicaManager replicaManager() {
+        if (replicaManager == null) {
+            throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
+        }
+        return replicaManager;
     }
 
     /** The broker role's lifecycle (broker role only). */

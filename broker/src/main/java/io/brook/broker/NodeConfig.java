@@ -7,6 +7,7 @@ import io.brook.common.ConfigValidator;
 import io.brook.common.ConfigValues;
 import io.brook.metadata.ControllerNode;
 import io.brook.metadata.internal.ratis.QuorumConfig;
+import io.brook.replication.ReplicationConfig;
 import io.brook.storage.LogManager;
 import java.io.IOException;
 import java.io.Reader;
@@ -65,7 +66,11 @@ public final class NodeConfig {
     public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(NODE_ID, PROCESS_ROLES, LISTENERS,
             ADVERTISED_LISTENERS, CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, METADATA_LOG_DIR,
             BROKER_RACK)
-            .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS);
+            .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS).plus(ReplicationConfig.DEFINITIONS);
+
+    /** Every topic-level key: the storage engine's, the controller's and replication's. */
+    public static final ConfigDefinitions TOPIC_DEFINITIONS = io.brook.storage.LogConfig.DEFINITIONS
+            .plus(ReplicationConfig.TOPIC_DEFINITIONS);
 
     private final ConfigValues values;
     private final List<Listener> listeners;

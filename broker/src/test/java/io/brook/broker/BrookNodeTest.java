@@ -94,7 +94,8 @@ class BrookNodeTest {
                     Duration.ofSeconds(30))) {
                 var created = client.createTopics(io.brook.api.internal.controller.CreateTopicsRequest.newBuilder()
                         .addTopics(io.brook.api.internal.controller.CreatableTopic.newBuilder().setName("orders")
-                                .setNumPartitions(2).setReplicationFactor(1).putConfigs("retention.ms", "60000"))
+                                .setNumPartitions(2).setReplicationFactor(1).putConfigs("retention.ms", "60000")
+                                .putConfigs("min.insync.replicas", "2"))
                         .build()).get(30, TimeUnit.SECONDS);
                 assertEquals(ErrorCode.NONE, created.getTopics(0).getErrorCode(), created.toString());
                 io.brook.storage.TopicPartition p0 = new io.brook.storage.TopicPartition("orders", 0);
@@ -102,6 +103,14 @@ class BrookNodeTest {
                 awaitTrue("the partition logs exist", () -> node.logManager().get(p0).isPresent()
                         && node.logManager().get(p1).isPresent());
                 assertEquals(60000L, node.logManager().get(p0).orElseThrow().config().retentionMs());
+                // The only replica leads, in epoch 0, with its epoch recorded before any record.
+                awaitTrue("broker 1 leads both partitions", () -> node.replicaManager().leaderState(p0).isPresent()
+                        && node.replicaManager().leaderState(p1).isPresent());
+                assertEquals(0, node.replicaManager().leaderState(p0).orElseThrow().leaderEpoch());
+                assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS,
+                        node.replicaManager().leaderState(p0).orElseThrow().checkBeforeAppend(-1),
+                        "the topic's min.insync.replicas 2 on a one-replica ISR refuses acks=all");
+                assertEquals(0, node.logManager().get(p0).orElseThrow().latestEpoch().getAsInt());
                 client.deleteTopics(io.brook.api.internal.controller.DeleteTopicsRequest.newBuilder().addNames("orders")
                         .build()).get(30, TimeUnit.SECONDS);
                 awaitTrue("the partition logs are gone", () -> node.logManager().logs().isEmpty());

@@ -2,7 +2,6 @@ package io.brook.cli;
 
 import io.brook.broker.NodeConfig;
 import io.brook.metadata.ControllerConfig;
-import io.brook.storage.LogConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +32,7 @@ final class ConfigCommand implements Runnable {
             out.println();
             out.println("## Topic configuration (per topic; brook topics configs)");
             out.println();
-            out.print(LogConfig.DEFINITIONS.plus(ControllerConfig.TOPIC_DEFINITIONS).toMarkdown());
+            out.print(NodeConfig.TOPIC_DEFINITIONS.plus(ControllerConfig.TOPIC_DEFINITIONS).toMarkdown());
             out.flush();
         }
     }

@@ -130,6 +130,10 @@ public final class PartitionLeaderState {
         return partitionEpoch;
     }
 
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
     /** The ISR change in flight to the controller, if any. */
     public Optional<IsrChange> pendingIsrChange() {
         return Optional.ofNullable(pending);

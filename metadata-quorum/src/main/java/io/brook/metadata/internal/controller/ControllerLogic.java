@@ -150,7 +150,12 @@ public final class ControllerLogic {
             heartbeats.start(broker.id(), now, broker.fenced() ? target : 0);
         }
         log.info("Node {} is the active controller for term {} at metadata index {}", nodeId, newTerm, target);
-        if (committed.features().level(METADATA_VERSION) == 0) {
+        maybeFinalizeMetadataVersion();
+    }
+
+    /** The first active controller of a cluster finalizes metadata.version (again if that write failed). */
+    private void maybeFinalizeMetadataVersion() {
+        if (speculative.features().level(METADATA_VERSION) == 0) {
             append(List.of(MetadataRecord.newBuilder().setFeatureLevel(FeatureLevelRecord.newBuilder()
                     .setName(METADATA_VERSION).setFeatureLevel(CURRENT_METADATA_VERSION)).build()));
         }
@@ -199,6 +204,7 @@ public final class ControllerLogic {
         if (!canWrite()) {
             return;
         }
+        maybeFinalizeMetadataVersion();
         long now = clock.monotonicMilliseconds();
         Set<Integer> expired = new HashSet<>();
         for (int id : heartbeats.expired(now)) {

@@ -63,6 +63,23 @@ class ControllerLogicTest {
     }
 
     @Test
+    void aFailedMetadataVersionWriteIsRetriedOnTheNextTick() {
+        ControllerHarness fresh = new ControllerHarness();
+        // A second controller whose first write is lost.
+        InMemoryMetadataLog log = new InMemoryMetadataLog();
+        ControllerLogic controller = new ControllerLogic(0, ControllerHarness.CLUSTER_ID, ControllerConfig.defaults(),
+                io.brook.storage.LogConfig.DEFINITIONS, ControllerConfig.DEFINITIONS, log, fresh.clock,
+                new java.util.Random(1), Runnable::run);
+        log.addPublisher(controller::handleCommit);
+        controller.becomeLeader(1);
+        log.failAll(-1);
+        assertEquals(0, log.image().features().level(ControllerLogic.METADATA_VERSION));
+        controller.tick();
+        log.commitAll();
+        assertEquals(ControllerLogic.CURRENT_METADATA_VERSION, log.image().features().level(ControllerLogic.METADATA_VERSION));
+    }
+
+    @Test
     void aRegisteredBrokerStartsFencedWithAStrictlyIncreasingEpoch() {
         RegisterBrokerResponse first = h.register(1, "a");
         RegisterBrokerResponse second = h.register(2, "b");
