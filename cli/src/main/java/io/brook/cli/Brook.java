@@ -10,14 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
         subcommands = {StorageCommand.class, ServerCommand.class, ConfigCommand.class})
-public final class Brook implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand");
-    }
+public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {

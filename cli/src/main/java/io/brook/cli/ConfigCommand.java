@@ -8,14 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code brook config docs}: every configuration key with its type, default and meaning. */
 @Command(name = "config", description = "Configuration reference.", mixinStandardHelpOptions = true,
         subcommands = {ConfigCommand.Docs.class})
-final class ConfigCommand implements Runnable {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: docs");
-    }
+final class ConfigCommand extends CommandGroup {
 
     @Command(name = "docs", mixinStandardHelpOptions = true,
             description = "Print every node and topic configuration key as Markdown tables.")

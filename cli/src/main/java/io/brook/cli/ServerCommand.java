@@ -14,14 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code brook server start --config FILE}: runs one node until it is stopped (SIGTERM, Ctrl-C). */
 @Command(name = "server", description = "Run a Brook node.", mixinStandardHelpOptions = true,
         subcommands = {ServerCommand.Start.class})
-final class ServerCommand implements Runnable {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: start");
-    }
+final class ServerCommand extends CommandGroup {
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Start a node with the roles of its configuration (process.roles) and run it until "

@@ -25,14 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "storage", description = "Format storage directories for a cluster.",
         mixinStandardHelpOptions = true,
         subcommands = {StorageCommand.Format.class, StorageCommand.RandomUuid.class})
-final class StorageCommand implements Runnable {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: format or random-uuid");
-    }
+final class StorageCommand extends CommandGroup {
 
     @Command(name = "random-uuid", description = "Print a new random cluster id.", mixinStandardHelpOptions = true)
     static final class RandomUuid implements Runnable {

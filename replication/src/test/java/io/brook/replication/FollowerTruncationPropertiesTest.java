@@ -37,28 +37,7 @@ class FollowerTruncationPropertiesTest {
 
         /** The storage engine's endOffsetFor: the largest epoch at or below e, and where it ends. */
         EpochEnd endOffsetFor(int e) {
-            int latest = latestEpoch();
-            if (e < 0 || latest < 0 || e > latest) {
-                return EpochEnd.UNDEFINED;
-            }
-            if (e == latest) {
-                return new EpochEnd(latest, end());
-            }
-            int found = -1;
-            for (int epoch : epochs) {
-                if (epoch <= e) {
-                    found = epoch;
-                }
-            }
-            if (found < 0) {
-                return new EpochEnd(e, 0); // below the earliest epoch: the log start
-            }
-            for (int offset = 0; offset < epochs.size(); offset++) {
-                if (epochs.get(offset) > e) {
-                    return new EpochEnd(found, offset);
-                }
-            }
-            return new EpochEnd(found, end()); // only the empty latest epoch is above e
+            return EpochModel.endOffsetFor(epochs, emptyLatestEpoch, e);
         }
 
         void truncateTo(long offset) {

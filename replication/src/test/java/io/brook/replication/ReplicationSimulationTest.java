@@ -61,28 +61,7 @@ class ReplicationSimulationTest {
 
         /** As the storage engine answers OffsetForLeaderEpoch. */
         EpochEnd endOffsetFor(int e) {
-            int latest = latestEpoch();
-            if (e < 0 || latest < 0 || e > latest) {
-                return EpochEnd.UNDEFINED;
-            }
-            if (e == latest) {
-                return new EpochEnd(latest, log.size());
-            }
-            int found = -1;
-            for (Entry entry : log) {
-                if (entry.epoch() <= e) {
-                    found = entry.epoch();
-                }
-            }
-            if (found < 0) {
-                return new EpochEnd(e, 0);
-            }
-            for (int offset = 0; offset < log.size(); offset++) {
-                if (log.get(offset).epoch() > e) {
-                    return new EpochEnd(found, offset);
-                }
-            }
-            return new EpochEnd(found, log.size());
+            return EpochModel.endOffsetFor(log.stream().map(Entry::epoch).toList(), emptyEpoch, e);
         }
 
         void truncateTo(long offset) {
