@@ -14,7 +14,8 @@ import java.util.Optional;
  * in flight to the controller. Kafka's rules:
  *
  * <ul>
- *   <li><b>HW</b> = the minimum LEO over the ISR (the leader included). It never decreases, and it
+ *   <li><b>HW</b> = the minimum LEO over the ISR (the leader included; the leader counts only up to
+ *       what it has flushed when it is told so, with {@code log.flush.on.ack}). It never decreases, and it
  *       does not advance while the committed ISR is smaller than {@code min.insync.replicas}. While an
  *       ISR change is in flight, the HW waits for every replica of either ISR (the <em>maximal</em>
  *       ISR), so a batch counts as committed only when every replica that might be in the ISR has
@@ -50,6 +51,8 @@ public final class PartitionLeaderState {
     private List<Integer> isr;
     private int partitionEpoch;
     private long logEndOffset;
+    /** The leader's own records below this are durable (flushed, with log.flush.on.ack); at most the LEO. */
+    private long durableEndOffset;
     private long highWatermark;
     private IsrChange pending;
 
@@ -90,6 +93,21 @@ public final class PartitionLeaderState {
     public PartitionLeaderState(int leaderId, List<Integer> replicas, List<Integer> isr, int leaderEpoch,
             int partitionEpoch, int minInsyncReplicas, long replicaLagTimeMaxMs, long logEndOffset, long highWatermark,
             long nowMs) {
+        this(leaderId, replicas, isr, leaderEpoch, partitionEpoch, minInsyncReplicas, replicaLagTimeMaxMs, logEndOffset,
+                logEndOffset, highWatermark, nowMs);
+    }
+
+    /**
+     * As above, for a leader whose own log is durable only below {@code durableEndOffset} (flushed
+     * up to there, with {@code log.flush.on.ack}): the HW counts the leader only up to what it has
+     * flushed, as it counts each follower up to what it reported.
+     */
+    public PartitionLeaderState(int leaderId, List<Integer> replicas, List<Integer> isr, int leaderEpoch,
+            int partitionEpoch, int minInsyncReplicas, long replicaLagTimeMaxMs, long logEndOffset,
+            long durableEndOffset, long highWatermark, long nowMs) {
+        if (durableEndOffset > logEndOffset) {
+            throw new IllegalArgumentException("durable end " + durableEndOffset + " above the LEO " + logEndOffset);
+        }
         if (!replicas.contains(leaderId)) {
             throw new IllegalArgumentException("leader " + leaderId + " is not a replica of " + replicas);
         }
@@ -104,6 +122,7 @@ public final class PartitionLeaderState {
         this.minInsyncReplicas = minInsyncReplicas;
         this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
         this.logEndOffset = logEndOffset;
+        this.durableEndOffset = durableEndOffset;
         this.leaderEpochStartOffset = logEndOffset;
         this.highWatermark = highWatermark;
         for (int replica : replicas) {
@@ -162,14 +181,36 @@ public final class PartitionLeaderState {
         return follower.logEndOffset;
     }
 
-    /** The leader appended up to {@code newLogEndOffset}; returns whether the HW moved. */
+    /** The leader appended up to {@code newLogEndOffset}, durably; returns whether the HW moved. */
     public boolean onLeaderAppend(long newLogEndOffset) {
+        return onLeaderAppend(newLogEndOffset, newLogEndOffset);
+    }
+
+    /**
+     * The leader appended up to {@code newLogEndOffset} and has flushed up to
+     * {@code durableEndOffset} (at most the LEO); returns whether the HW moved.
+     */
+    public boolean onLeaderAppend(long newLogEndOffset, long durableEndOffset) {
         if (newLogEndOffset < logEndOffset) {
             throw new IllegalArgumentException("the leader's LEO cannot go back from " + logEndOffset + " to "
                     + newLogEndOffset);
         }
         logEndOffset = newLogEndOffset;
+        return onLeaderFlushed(durableEndOffset);
+    }
+
+    /** The leader's log is durable below {@code offset} (a flush completed); returns whether the HW moved. */
+    public boolean onLeaderFlushed(long offset) {
+        if (offset > logEndOffset) {
+            throw new IllegalArgumentException("durable end " + offset + " above the LEO " + logEndOffset);
+        }
+        durableEndOffset = Math.max(durableEndOffset, offset);
         return maybeAdvanceHighWatermark();
+    }
+
+    /** The leader's own durable end (what the HW counts for the leader). */
+    public long durableEndOffset() {
+        return durableEndOffset;
     }
 
     /**
@@ -203,7 +244,7 @@ public final class PartitionLeaderState {
         if (isr.size() < minInsyncReplicas) {
             return false;
         }
-        long candidate = logEndOffset;
+        long candidate = durableEndOffset;
         for (int replica : maximalIsr()) {
             if (replica != leaderId) {
                 candidate = Math.min(candidate, followers.get(replica).logEndOffset);

@@ -18,8 +18,20 @@ public final class ReplicationConfig {
             .doc("A follower that has not caught up with the leader's log end for this long leaves the ISR.")
             .restartRequired().build();
 
+    /**
+     * Brook's own key (Kafka has none): with it, acks=all means every in-sync replica has also
+     * fsynced the batch (group commit: one fsync serves every batch appended meanwhile). Without
+     * it, as Kafka, replicas have the batch in the page cache and durability rests on replication.
+     */
+    public static final ConfigKey<Boolean> LOG_FLUSH_ON_ACK = ConfigKey.booleanKey("log.flush.on.ack")
+            .defaultValue(true)
+            .doc("Whether an acks=all produce waits until the leader and every in-sync follower have flushed the "
+                    + "batch to disk (group commit across partitions). false: page cache only, as Kafka.")
+            .restartRequired().build();
+
     /** Node-level keys. */
-    public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS);
+    public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(MIN_INSYNC_REPLICAS, REPLICA_LAG_TIME_MAX_MS,
+            LOG_FLUSH_ON_ACK);
 
     /** Topic-level keys. */
     public static final ConfigDefinitions TOPIC_DEFINITIONS = ConfigDefinitions.of(MIN_INSYNC_REPLICAS);

@@ -32,6 +32,21 @@ class PartitionLeaderStateTest {
     }
 
     @Test
+    void withFlushOnAckTheLeaderCountsOnlyWhatItHasFlushed() {
+        PartitionLeaderState state = fresh();
+        state.onLeaderAppend(10, 0);
+        state.onFollowerFetch(2, 10, 1);
+        state.onFollowerFetch(3, 10, 1);
+        assertEquals(0, state.highWatermark(), "the followers have it, the leader has not flushed it");
+        assertTrue(state.onLeaderFlushed(6));
+        assertEquals(6, state.highWatermark());
+        state.onLeaderFlushed(3);
+        assertEquals(6, state.durableEndOffset(), "a late, smaller flush report changes nothing");
+        state.onLeaderFlushed(10);
+        assertEquals(10, state.highWatermark());
+    }
+
+    @Test
     void theHighWatermarkNeverGoesBack() {
         PartitionLeaderState state = fresh();
         state.onLeaderAppend(10);
