@@ -131,6 +131,12 @@ public final class BrokerLifecycle implements AutoCloseable {
         return response;
     }
 
+    /** Stops heartbeating at once, without a controlled shutdown (a crash, for tests). */
+    public void halt() {
+        stopping = true;
+        thread.shutdownNow();
+    }
+
     /**
      * Controlled shutdown: asks the controller to move this broker's leaderships away and waits
      * until it says the broker may stop (or {@code timeoutMs} passed), then stops heartbeating.

@@ -1,6 +1,11 @@
 package io.brook.broker;
 
 import io.brook.api.internal.metadata.Endpoint;
+import io.brook.broker.internal.ProducerIds;
+import io.brook.broker.internal.ReplicaManager;
+import io.brook.broker.internal.grpc.BrokerRpcServer;
+import io.brook.broker.internal.grpc.MetadataResponses;
+import io.brook.broker.internal.grpc.ReplicaFetchers;
 import io.brook.common.Clock;
 import io.brook.common.ConfigException;
 import io.brook.metadata.ControllerClient;
@@ -21,9 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Brook node: the roles its configuration gives it, started and stopped together. What
- * {@code brook server start} runs. The controller role is complete; the broker role so far follows
- * the metadata and lives with the controllers (registration, heartbeats, fencing, controlled
- * shutdown) — storing and serving records comes with the replication work.
+ * {@code brook server start} runs.
  */
 public final class BrookNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrookNode.class);
@@ -35,7 +38,9 @@ public final class BrookNode implements AutoCloseable {
     private MetadataFollower metadata;
     private LogManager logManager;
     private ReplicaManager replicaManager;
-    private BrokerLifecycle lifecycle;
+    private ReplicaFetchers fetchers;
+    private final List<BrokerRpcServer> rpcServers = new ArrayList<>();
+    private volatile BrokerLifecycle lifecycle;
 
     private BrookNode(NodeConfig config, String clusterId) {
         this.config = config;
@@ -80,9 +85,10 @@ public final class BrookNode implements AutoCloseable {
     }
 
     /**
-     * The broker role as far as it exists: it follows the committed metadata from the controllers
-     * (its own image) and lives with them (registration, heartbeats, fencing, controlled
-     * shutdown). Storing and serving records comes with the replication work.
+     * The broker role: it follows the committed metadata from the controllers (its own image),
+     * keeps a log and a replica for each partition assigned to it, serves the public API and
+     * replication on its broker listeners, fetches from the leaders of the partitions it follows,
+     * and lives with the controllers (registration, heartbeats, fencing, controlled shutdown).
      */
     private void startBrokerRole() throws IOException {
         List<String> controllerAddresses = config.values().get(NodeConfig.CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) != null
@@ -91,21 +97,46 @@ public final class BrookNode implements AutoCloseable {
         controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30));
         logManager = LogManager.open(config.values(), LogConfig.defaults(), FileIo.real(), Clock.system());
         logManager.startBackgroundTasks();
+        java.util.function.LongSupplier brokerEpoch = () -> lifecycle == null ? -1 : lifecycle.epoch();
         replicaManager = new ReplicaManager(config.nodeId(), logManager,
                 config.values().get(ReplicationConfig.MIN_INSYNC_REPLICAS),
-                config.values().get(ReplicationConfig.REPLICA_LAG_TIME_MAX_MS), Clock.system());
+                config.values().get(ReplicationConfig.REPLICA_LAG_TIME_MAX_MS),
+                config.values().get(ReplicationConfig.LOG_FLUSH_ON_ACK), controllerClient, brokerEpoch, Clock.system());
+        List<Listener> brokerListeners = config.brokerListeners();
+        String interBrokerListener = brokerListeners.get(0).name();
+        fetchers = new ReplicaFetchers(config.nodeId(), brokerEpoch, id -> {
+            var broker = replicaManager.image().cluster().broker(id);
+            return broker == null ? java.util.Optional.empty()
+                    : MetadataResponses.brokerEndpoint(broker, interBrokerListener)
+                            .map(e -> loopbackIfAny(e.getHost()) + ":" + e.getPort());
+        }, replicaManager.groupCommit());
+        replicaManager.setFetchers(fetchers);
+        ProducerIds producerIds = new ProducerIds(config.nodeId(), brokerEpoch, controllerClient);
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Listener listener : brokerListeners) {
+            BrokerRpcServer server = BrokerRpcServer.start(listener.bindHost(), listener.port(),
+                    new BrokerRpcServer.Context(config.nodeId(), clusterId, listener.name(), replicaManager, producerIds,
+                            controllerClient, replicaManager::image, () -> -1,
+                            config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES)));
+            rpcServers.add(server);
+            endpoints.add(Endpoint.newBuilder().setName(listener.name()).setHost(listener.host()).setPort(server.port())
+                    .build());
+        }
         metadata = new MetadataFollower(controllerAddresses, config.metadataDir().resolve("broker-metadata"),
                 List.of(new LocalLogs(config.nodeId(), logManager), replicaManager), Clock.system());
         metadata.start();
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (Listener listener : config.brokerListeners()) {
-            endpoints.add(Endpoint.newBuilder().setName(listener.name()).setHost(listener.host()).setPort(listener.port())
-                    .build());
-        }
         lifecycle = new BrokerLifecycle(config.nodeId(), clusterId, endpoints, config.values().get(NodeConfig.BROKER_RACK),
                 controllerClient, metadata::lastAppliedIndex,
                 config.values().get(ControllerConfig.BROKER_HEARTBEAT_INTERVAL_MS), Clock.system());
         lifecycle.start();
+    }
+
+    /** The port of the broker's first listener (the real one when 0 was configured). */
+    public int brokerPort() {
+        if (rpcServers.isEmpty()) {
+            throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
+        }
+        return rpcServers.get(0).port();
     }
 
     private static String loopbackIfAny(String host) {
@@ -129,7 +160,7 @@ public final class BrookNode implements AutoCloseable {
     }
 
     /** Which partitions this broker leads or follows, and their states (broker role only). */
-    ReplicaManager replicaManager() {
+    public ReplicaManager replicaManager() {
         if (replicaManager == null) {
             throw new IllegalStateException("node " + config.nodeId() + " has no broker role");
         }
@@ -156,14 +187,52 @@ public final class BrookNode implements AutoCloseable {
         return controller.rpcPort();
     }
 
-    /** Stops the broker role first (controlled shutdown while the controllers still run), then the controller. */
+    /**
+     * Stops the broker role first — a controlled shutdown: its leaderships move away while it still
+     * serves, so clients of RF >= 2 topics see no unavailability — then the controller.
+     */
     @Override
     public void close() {
         if (lifecycle != null) {
             lifecycle.close();
         }
+        stopBroker(false);
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    /**
+     * Stops at once, as a crash would: no controlled shutdown, client calls in flight are cut, and
+     * the controllers notice only when the broker's session times out. (The page cache survives,
+     * unlike a machine crash.) For tests.
+     */
+    public void halt() {
+        if (lifecycle != null) {
+            lifecycle.halt();
+        }
+        stopBroker(true);
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    private void stopBroker(boolean abruptly) {
+        for (BrokerRpcServer server : rpcServers) {
+            if (abruptly) {
+                server.halt();
+            } else {
+                server.close();
+            }
+        }
+        if (fetchers != null) {
+            fetchers.close();
+        }
         if (metadata != null) {
             metadata.close();
+        }
+        if (replicaManager != null) {
+            replicaManager.close();
         }
         if (controllerClient != null) {
             controllerClient.close();
@@ -174,9 +243,6 @@ public final class BrookNode implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("Node {}: closing the logs failed", config.nodeId(), e);
             }
-        }
-        if (controller != null) {
-            controller.close();
         }
     }
 }

@@ -62,10 +62,16 @@ public final class NodeConfig {
             .doc("The rack (or zone) of this broker: replicas of a partition are spread over racks.")
             .restartRequired().build();
 
+    public static final ConfigKey<Integer> SOCKET_REQUEST_MAX_BYTES = ConfigKey.intKey("socket.request.max.bytes")
+            .defaultValue(104_857_600).validator(ConfigValidator.atLeast(1024))
+            .doc("The largest request message a broker listener accepts; larger ones are refused by gRPC "
+                    + "(RESOURCE_EXHAUSTED) before any of it is processed.")
+            .restartRequired().build();
+
     /** Every key a node reads. */
     public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(NODE_ID, PROCESS_ROLES, LISTENERS,
             ADVERTISED_LISTENERS, CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, METADATA_LOG_DIR,
-            BROKER_RACK)
+            BROKER_RACK, SOCKET_REQUEST_MAX_BYTES)
             .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS).plus(ReplicationConfig.DEFINITIONS);
 
     /** Every topic-level key: the storage engine's, the controller's and replication's. */
