@@ -67,7 +67,7 @@ public final class Partition {
     /** The outcome of a produce to this partition. */
     public record ProduceResult(ErrorCode error, String message, long baseOffset, long logAppendTimeMs,
             long logStartOffset, int leaderHint, int leaderEpochHint) {
-        static ProduceResult error(ErrorCode error, String message, int leaderHint, int leaderEpochHint) {
+        public static ProduceResult error(ErrorCode error, String message, int leaderHint, int leaderEpochHint) {
             return new ProduceResult(error, message, -1, -1, -1, leaderHint, leaderEpochHint);
         }
     }
