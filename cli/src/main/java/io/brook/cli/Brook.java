@@ -9,12 +9,17 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
-        subcommands = {StorageCommand.class, ServerCommand.class, ConfigCommand.class})
+        subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, ConfigCommand.class})
 public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(new Brook());
+        return execute(out, err, CommandLine.defaultFactory(), args);
+    }
+
+    /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with the commands made by {@code factory}. */
+    static int execute(PrintWriter out, PrintWriter err, CommandLine.IFactory factory, String... args) {
+        CommandLine commandLine = new CommandLine(new Brook(), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

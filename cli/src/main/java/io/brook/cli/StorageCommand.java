@@ -3,6 +3,7 @@ package io.brook.cli;
 import io.brook.metadata.StorageFormatException;
 import io.brook.metadata.StorageFormatter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +36,7 @@ final class StorageCommand extends CommandGroup {
 
         @Override
         public void run() {
-            spec.commandLine().getOut().println(StorageFormatter.randomClusterId(new Random(new SecureRandom().nextLong())));
+            spec.commandLine().getOut().println(newClusterId());
         }
     }
 
@@ -69,24 +71,11 @@ final class StorageCommand extends CommandGroup {
             } catch (NumberFormatException e) {
                 throw new CliException("node.id in " + config + " is not a number: '" + nodeIdText + "'.");
             }
-            List<Path> dirs = directories(properties);
+            List<Path> dirs = directories(properties::getProperty);
             if (dirs.isEmpty()) {
                 throw new CliException("Configuration " + config + " sets neither metadata.log.dir nor log.dirs.");
             }
-            try {
-                StorageFormatter.clusterUuid(clusterId);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
-            }
-            for (Path dir : dirs) {
-                try {
-                    boolean formatted = StorageFormatter.format(dir, clusterId, nodeId, ignoreFormatted);
-                    spec.commandLine().getOut().println((formatted ? "Formatted " : "Already formatted, skipped ") + dir
-                            + " (cluster.id=" + clusterId + ", node.id=" + nodeId + ")");
-                } catch (StorageFormatException | IllegalArgumentException e) {
-                    throw new CliException(e.getMessage());
-                }
-            }
+            formatDirectories(spec.commandLine().getOut(), dirs, clusterId, nodeId, ignoreFormatted);
         }
 
         private static Properties load(Path file) {
@@ -98,24 +87,59 @@ final class StorageCommand extends CommandGroup {
             }
             return properties;
         }
+    }
 
-        private static List<Path> directories(Properties properties) {
-            Set<String> dirs = new LinkedHashSet<>();
-            String metadataDir = properties.getProperty("metadata.log.dir");
-            if (metadataDir != null && !metadataDir.isBlank()) {
-                dirs.add(metadataDir.trim());
-            }
-            String logDirs = properties.getProperty("log.dirs");
-            if (logDirs != null) {
-                for (String dir : logDirs.split(",")) {
-                    if (!dir.isBlank()) {
-                        dirs.add(dir.trim());
-                    }
+    /** A new random cluster id, as {@code brook storage random-uuid} prints it. */
+    static String newClusterId() {
+        return StorageFormatter.randomClusterId(new Random(new SecureRandom().nextLong()));
+    }
+
+    /**
+     * The directories a node's configuration asks to format: {@code metadata.log.dir} and every
+     * {@code log.dirs} entry, each once, in that order.
+     *
+     * @param property the configuration's value of a key, null when it is not set
+     */
+    static List<Path> directories(Function<String, String> property) {
+        Set<String> dirs = new LinkedHashSet<>();
+        String metadataDir = property.apply("metadata.log.dir");
+        if (metadataDir != null && !metadataDir.isBlank()) {
+            dirs.add(metadataDir.trim());
+        }
+        String logDirs = property.apply("log.dirs");
+        if (logDirs != null) {
+            for (String dir : logDirs.split(",")) {
+                if (!dir.isBlank()) {
+                    dirs.add(dir.trim());
                 }
             }
-            List<Path> out = new ArrayList<>();
-            dirs.forEach(d -> out.add(Path.of(d)));
-            return out;
+        }
+        List<Path> out = new ArrayList<>();
+        dirs.forEach(d -> out.add(Path.of(d)));
+        return out;
+    }
+
+    /**
+     * Formats each directory for the cluster and node (writes {@code meta.properties}), printing
+     * one line per directory.
+     *
+     * @throws CliException when the cluster id is invalid or a directory cannot be formatted
+     */
+    static void formatDirectories(PrintWriter out, List<Path> dirs, String clusterId, int nodeId,
+            boolean ignoreFormatted) {
+        try {
+            StorageFormatter.clusterUuid(clusterId);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        for (Path dir : dirs) {
+            try {
+                boolean formatted = StorageFormatter.format(dir, clusterId, nodeId, ignoreFormatted);
+                out.println((formatted ? "Formatted " : "Already formatted, skipped ") + dir
+                        + " (cluster.id=" + clusterId + ", node.id=" + nodeId + ")");
+            } catch (StorageFormatException | IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
         }
     }
 }
