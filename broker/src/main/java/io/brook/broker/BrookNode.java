@@ -102,8 +102,9 @@ public final class BrookNode implements AutoCloseable {
                 config.values().get(ReplicationConfig.MIN_INSYNC_REPLICAS),
                 config.values().get(ReplicationConfig.REPLICA_LAG_TIME_MAX_MS),
                 config.values().get(ReplicationConfig.LOG_FLUSH_ON_ACK), controllerClient, brokerEpoch, Clock.system());
-        List<Listener> brokerListeners = config.brokerListeners();
-        String interBrokerListener = brokerListeners.get(0).name();
+        List<Listener> bindListeners = config.brokerBindListeners();
+        List<Listener> advertised = config.brokerListeners();
+        String interBrokerListener = bindListeners.get(0).name();
         fetchers = new ReplicaFetchers(config.nodeId(), brokerEpoch, id -> {
             var broker = replicaManager.image().cluster().broker(id);
             return broker == null ? java.util.Optional.empty()
@@ -113,13 +114,16 @@ public final class BrookNode implements AutoCloseable {
         replicaManager.setFetchers(fetchers);
         ProducerIds producerIds = new ProducerIds(config.nodeId(), brokerEpoch, controllerClient);
         List<Endpoint> endpoints = new ArrayList<>();
-        for (Listener listener : brokerListeners) {
+        for (Listener listener : bindListeners) {
             BrokerRpcServer server = BrokerRpcServer.start(listener.bindHost(), listener.port(),
                     new BrokerRpcServer.Context(config.nodeId(), clusterId, listener.name(), replicaManager, producerIds,
                             controllerClient, replicaManager::image, () -> -1,
                             config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES)));
             rpcServers.add(server);
-            endpoints.add(Endpoint.newBuilder().setName(listener.name()).setHost(listener.host()).setPort(server.port())
+            // Registered as advertised (advertised.listeners, same name), else as bound (the real port).
+            Listener shown = advertised.stream().filter(a -> a.name().equals(listener.name())).findFirst()
+                    .filter(a -> a.port() != 0).orElse(new Listener(listener.name(), listener.host(), server.port()));
+            endpoints.add(Endpoint.newBuilder().setName(shown.name()).setHost(shown.host()).setPort(shown.port())
                     .build());
         }
         metadata = new MetadataFollower(controllerAddresses, config.metadataDir().resolve("broker-metadata"),

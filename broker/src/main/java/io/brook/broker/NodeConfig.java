@@ -110,6 +110,12 @@ public final class NodeConfig {
                     + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS.name() + ": the controllers' controller listeners "
                     + "(host:port, comma-separated).");
         }
+        if (isBroker() && isController() && values.get(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) == null
+                && QuorumConfig.parseVoters(values.get(QuorumConfig.VOTERS)).size() > 1) {
+            throw new ConfigException(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS.name(), "A combined node in a quorum of "
+                    + "several controllers needs " + CONTROLLER_QUORUM_BOOTSTRAP_SERVERS.name() + ": every controller's "
+                    + "controller listener (host:port, comma-separated), so that its broker finds the active one.");
+        }
         if (isBroker() && brokerListeners().isEmpty()) {
             throw new ConfigException(LISTENERS.name(), "A node with the broker role needs a listener besides "
                     + controllerListenerName() + ", for example PLAINTEXT://127.0.0.1:9092.");
@@ -122,6 +128,12 @@ public final class NodeConfig {
         List<Listener> all = advertised != null ? Listener.parseAll(ADVERTISED_LISTENERS.name(), advertised) : listeners;
         String controllerName = controllerListenerName();
         return all.stream().filter(l -> !l.name().equals(controllerName)).toList();
+    }
+
+    /** The listeners the broker role binds (listeners, without the controller's). */
+    public List<Listener> brokerBindListeners() {
+        String controllerName = controllerListenerName();
+        return listeners.stream().filter(l -> !l.name().equals(controllerName)).toList();
     }
 
     /** Where this node's broker role finds the controllers. */

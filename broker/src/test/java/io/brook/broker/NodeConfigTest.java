@@ -89,5 +89,11 @@ class NodeConfigTest {
         Map<String, String> combined = controller();
         combined.put("process.roles", "broker,controller");
         assertEquals("listeners", rejected(combined).key(), "no listener for clients");
+        combined.put("listeners", "PLAINTEXT://:9092,CONTROLLER://127.0.0.1:9093");
+        combined.put("controller.quorum.voters", "1@127.0.0.1:9193,2@127.0.0.1:9194,3@127.0.0.1:9195");
+        assertEquals("controller.quorum.bootstrap.servers", rejected(combined).key(),
+                "a combined node of a 3-controller quorum must know every controller's listener");
+        combined.put("controller.quorum.bootstrap.servers", "127.0.0.1:9093,127.0.0.1:9094,127.0.0.1:9095");
+        assertEquals(3, NodeConfig.parse(combined).controllerAddresses().size());
     }
 }

@@ -256,7 +256,10 @@ public final class ControllerLogic {
         UUID incarnation = Uuids.fromProto(request.getIncarnationId());
         BrokerRegistration existing = speculative.cluster().broker(request.getBrokerId());
         long now = clock.monotonicMilliseconds();
-        if (existing != null && !existing.fenced() && !existing.incarnationId().equals(incarnation)
+        // A live process holds the id: refused until its session expires. A broker that finished a
+        // controlled shutdown (or is fenced) has let it go, so its next process registers at once.
+        if (existing != null && !existing.fenced() && !existing.inControlledShutdown()
+                && !existing.incarnationId().equals(incarnation)
                 && heartbeats.hasSession(existing.id()) && heartbeats.expired(now).stream().noneMatch(id -> id == existing.id())) {
             return done(fail.apply(error(ErrorCode.DUPLICATE_BROKER_REGISTRATION, "broker id " + existing.id()
                     + " is registered by another live process (incarnation " + existing.incarnationId()

@@ -269,6 +269,8 @@ class ControllerLogicTest {
             assertTrue(p.leader() != 1 && p.hasLeader(), "leadership moved away: " + p);
             assertFalse(p.isr().contains(1));
         }
+        assertEquals(ErrorCode.NONE, h.register(1, null).getError().getCode(),
+                "the broker's next process registers at once, without waiting for the session to expire");
     }
 
     // --- topics -----------------------------------------------------------------------------
