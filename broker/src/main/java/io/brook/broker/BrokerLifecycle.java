@@ -41,12 +41,21 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final Clock clock;
 
+    private final Runnable onUnfenced;
     private volatile long epoch = -1;
     private volatile boolean fenced = true;
     private volatile boolean stopping;
 
     public BrokerLifecycle(int brokerId, String clusterId, List<Endpoint> endpoints, String rack,
             ControllerClient controllers, LongSupplier appliedMetadataOffset, long heartbeatIntervalMs, Clock clock) {
+        this(brokerId, clusterId, endpoints, rack, controllers, appliedMetadataOffset, heartbeatIntervalMs, clock, () -> { });
+    }
+
+    /** As above; {@code onUnfenced} runs (on the lifecycle thread) each time the controller unfences this broker. */
+    public BrokerLifecycle(int brokerId, String clusterId, List<Endpoint> endpoints, String rack,
+            ControllerClient controllers, LongSupplier appliedMetadataOffset, long heartbeatIntervalMs, Clock clock,
+            Runnable onUnfenced) {
+        this.onUnfenced = onUnfenced;
         this.clock = clock;
         this.brokerId = brokerId;
         this.clusterId = clusterId;
@@ -126,7 +135,11 @@ public final class BrokerLifecycle implements AutoCloseable {
             if (fenced != response.getIsFenced()) {
                 log.info("Broker {} is {}", brokerId, response.getIsFenced() ? "fenced" : "unfenced");
             }
+            boolean wasFenced = fenced;
             fenced = response.getIsFenced();
+            if (wasFenced && !fenced) {
+                onUnfenced.run();
+            }
         }
         return response;
     }

@@ -131,7 +131,8 @@ public final class BrookNode implements AutoCloseable {
         metadata.start();
         lifecycle = new BrokerLifecycle(config.nodeId(), clusterId, endpoints, config.values().get(NodeConfig.BROKER_RACK),
                 controllerClient, metadata::lastAppliedIndex,
-                config.values().get(ControllerConfig.BROKER_HEARTBEAT_INTERVAL_MS), Clock.system());
+                config.values().get(ControllerConfig.BROKER_HEARTBEAT_INTERVAL_MS), Clock.system(),
+                replicaManager::activate);
         lifecycle.start();
     }
 

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * whose answer was lost for as long as it is pending: an expansion whose outcome is unknown must
  * not be dropped, or the HW could pass a replica the controller put in the ISR.
  *
- * <p>{@link #onMetadataUpdate} runs on the metadata follower's publishing thread, after
+ * <p>Roles are taken only once this broker process is unfenced ({@link #activate}).
+ * {@link #onMetadataUpdate} runs on the metadata follower's publishing thread, after
  * {@code LocalLogs} created the logs; everything else is thread-safe.
  */
 public final class ReplicaManager implements MetadataPublisher, Partition.Events, AutoCloseable {
@@ -79,6 +80,8 @@ public final class ReplicaManager implements MetadataPublisher, Partition.Events
         public void unfollow(Partition partition) {}
     };
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    /** Whether roles are taken from the metadata yet ({@link #activate}); guarded by this. */
+    private boolean active;
 
     public ReplicaManager(int brokerId, LogManager logs, int defaultMinInsyncReplicas, long replicaLagTimeMaxMs,
             boolean flushOnAck, ControllerClient controller, LongSupplier brokerEpoch, Clock clock) {
@@ -130,13 +133,14 @@ public final class ReplicaManager implements MetadataPublisher, Partition.Events
     }
 
     @Override
-    public void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+    public synchronized void onMetadataUpdate(MetadataDelta delta, MetadataImage newImage) {
+        image = newImage;
+        if (!active) {
+            return;
+        }
         Set<TopicPartition> touched = new HashSet<>();
         if (delta.base().equals(MetadataImage.EMPTY)) {
-            touched.addAll(partitions.keySet());
-            for (TopicImage topic : newImage.topics().topicsById().values()) {
-                topic.partitions().keySet().forEach(p -> touched.add(new TopicPartition(topic.name(), p)));
-            }
+            touched.addAll(everyPartition(newImage));
         } else {
             for (TopicImage removed : delta.removedTopics().values()) {
                 removed.partitions().keySet().forEach(p -> touched.add(new TopicPartition(removed.name(), p)));
@@ -146,7 +150,35 @@ public final class ReplicaManager implements MetadataPublisher, Partition.Events
                 changed.getValue().forEach(p -> touched.add(new TopicPartition(topic.name(), p)));
             }
         }
-        image = newImage;
+        apply(touched, newImage);
+    }
+
+    /**
+     * Starts acting on the metadata: called once this broker's registration (this process) is
+     * unfenced. Before that the image may still hold the roles of the previous process with this
+     * id — leading in an epoch whose log this process may have partly lost in a crash — and
+     * acting on them could let two histories share one epoch. Once the controller has fenced the
+     * old process (or it shut down in a controlled way) and unfenced this one, every leadership in
+     * the image was given after the restart, in a new epoch.
+     */
+    public synchronized void activate() {
+        if (active) {
+            return;
+        }
+        active = true;
+        log.info("Broker {} takes its replica roles from the metadata", brokerId);
+        apply(everyPartition(image), image);
+    }
+
+    private Set<TopicPartition> everyPartition(MetadataImage newImage) {
+        Set<TopicPartition> all = new HashSet<>(partitions.keySet());
+        for (TopicImage topic : newImage.topics().topicsById().values()) {
+            topic.partitions().keySet().forEach(p -> all.add(new TopicPartition(topic.name(), p)));
+        }
+        return all;
+    }
+
+    private void apply(Set<TopicPartition> touched, MetadataImage newImage) {
         for (TopicPartition tp : touched) {
             TopicImage topic = newImage.topics().topic(tp.topic());
             PartitionRegistration registration = topic == null ? null : topic.partition(tp.partition());
