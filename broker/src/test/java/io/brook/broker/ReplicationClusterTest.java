@@ -58,6 +58,16 @@ class ReplicationClusterTest {
         }
         int newLeader = cluster.awaitLeader("crash", 0);
         assertTrue(newLeader != leader, "a new leader took over");
+        io.brook.api.v1.FetchPartitionResponse stale = cluster.broker(newLeader).fetch(io.brook.api.v1.FetchRequest
+                .newBuilder().addTopics(io.brook.api.v1.FetchTopic.newBuilder().setTopic("crash").addPartitions(
+                        io.brook.api.v1.FetchPartition.newBuilder().setPartition(0).setFetchOffset(0)
+                                .setCurrentLeaderEpoch(0))).build()).getTopics(0).getPartitions(0);
+        assertEquals(io.brook.api.v1.ErrorCode.FENCED_LEADER_EPOCH, stale.getErrorCode(),
+                "a consumer that still knows the old leader's epoch is told to refresh");
+        PartitionProduceResponse toFollower = producer.produceOnce(cluster.partitionMetadata("crash", 0).getReplicasList()
+                .stream().filter(r -> r != newLeader && r != leader).findFirst().orElseThrow(), 1, -1, "misdirected");
+        assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, toFollower.getErrorCode());
+        assertEquals(newLeader, toFollower.getLeaderHint(), "the answer names the leader");
         assertEquals(acknowledged, producer.readAll(), "every acknowledged record, once, in order");
 
         cluster.restart(leader);
