@@ -110,7 +110,7 @@ public final class BrookNode implements AutoCloseable {
             return broker == null ? java.util.Optional.empty()
                     : MetadataResponses.brokerEndpoint(broker, interBrokerListener)
                             .map(e -> loopbackIfAny(e.getHost()) + ":" + e.getPort());
-        }, replicaManager.groupCommit());
+        }, replicaManager.groupCommit(), Clock.system());
         replicaManager.setFetchers(fetchers);
         ProducerIds producerIds = new ProducerIds(config.nodeId(), brokerEpoch, controllerClient);
         List<Endpoint> endpoints = new ArrayList<>();
@@ -118,7 +118,7 @@ public final class BrookNode implements AutoCloseable {
             BrokerRpcServer server = BrokerRpcServer.start(listener.bindHost(), listener.port(),
                     new BrokerRpcServer.Context(config.nodeId(), clusterId, listener.name(), replicaManager, producerIds,
                             controllerClient, replicaManager::image, () -> -1,
-                            config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES)));
+                            config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES), Clock.system()));
             rpcServers.add(server);
             // Registered as advertised (advertised.listeners, same name), else as bound (the real port).
             Listener shown = advertised.stream().filter(a -> a.name().equals(listener.name())).findFirst()

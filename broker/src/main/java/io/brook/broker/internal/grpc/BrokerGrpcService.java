@@ -68,7 +68,8 @@ import org.slf4j.LoggerFactory;
 final class BrokerGrpcService extends BrokerServiceGrpc.BrokerServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(BrokerGrpcService.class);
     static final int DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
-    static final int DEFAULT_FETCH_MAX_BYTES = 50 << 20;
+    /** Fits gRPC's default 4 MiB inbound limit of a client; a client asking for more raises its own. */
+    static final int DEFAULT_FETCH_MAX_BYTES = 3 << 20;
     static final int DEFAULT_PARTITION_MAX_BYTES = 1 << 20;
 
     private final ReplicaManager replicas;
@@ -126,36 +127,60 @@ final class BrokerGrpcService extends BrokerServiceGrpc.BrokerServiceImplBase {
     @Override
     public StreamObserver<ProduceStreamRequest> produceStream(StreamObserver<ProduceStreamResponse> responses) {
         return new StreamObserver<>() {
+            private int pending;
+            private boolean halfClosed;
+            private boolean closed;
+
             @Override
             public void onNext(ProduceStreamRequest request) {
                 // Appended here, in the order sent (the call's inbound messages are serialized);
                 // answered whenever each completes.
-                CompletableFuture<ProduceResponse> done = request.getRequest().getAcks() == 0
-                        ? CompletableFuture.completedFuture(acceptedWithoutAcks(request.getRequest()))
-                        : handleProduce(request.getRequest());
-                if (request.getRequest().getAcks() == 0) {
-                    handleProduce(request.getRequest());
+                ProduceRequest produce = request.getRequest();
+                synchronized (this) {
+                    pending++;
+                }
+                CompletableFuture<ProduceResponse> done;
+                if (produce.getAcks() == 0) {
+                    done = CompletableFuture.completedFuture(acceptedWithoutAcks(produce));
+                    handleProduce(produce);
+                } else {
+                    done = handleProduce(produce);
                 }
                 done.whenComplete((response, error) -> {
-                    synchronized (responses) {
-                        if (error == null) {
-                            responses.onNext(ProduceStreamResponse.newBuilder()
-                                    .setCorrelationId(request.getCorrelationId()).setResponse(response).build());
+                    synchronized (this) {
+                        pending--;
+                        if (closed) {
+                            return;
                         }
+                        if (error != null) {
+                            log.error("Produce failed unexpectedly", error);
+                            closed = true;
+                            responses.onError(Status.INTERNAL.withDescription(error.toString()).asRuntimeException());
+                            return;
+                        }
+                        responses.onNext(ProduceStreamResponse.newBuilder().setCorrelationId(request.getCorrelationId())
+                                .setResponse(response).build());
+                        maybeClose();
                     }
                 });
             }
 
-            @Override
-            public void onError(Throwable t) {
-                // the client went away
+            private void maybeClose() {
+                if (halfClosed && pending == 0 && !closed) {
+                    closed = true;
+                    responses.onCompleted();
+                }
             }
 
             @Override
-            public void onCompleted() {
-                synchronized (responses) {
-                    responses.onCompleted();
-                }
+            public synchronized void onError(Throwable t) {
+                closed = true; // the client went away; what was appended stays appended
+            }
+
+            @Override
+            public synchronized void onCompleted() {
+                halfClosed = true;
+                maybeClose();
             }
         };
     }
@@ -332,9 +357,14 @@ final class BrokerGrpcService extends BrokerServiceGrpc.BrokerServiceImplBase {
                 answer.setErrorCode(located.error).setErrorMessage(located.message).setHighWatermark(-1)
                         .setLogStartOffset(-1).setNextOffset(position.offset).setLeaderHint(located.leaderHint)
                         .setLeaderEpochHint(located.epochHint);
+            } else if (remaining <= 0) {
+                // The response is full: this partition's turn comes in the next fetch.
+                answer.setErrorCode(ErrorCode.NONE).setHighWatermark(located.partition.highWatermark())
+                        .setLogStartOffset(located.partition.log().logStartOffset()).setNextOffset(position.offset)
+                        .setLeaderHint(-1).setLeaderEpochHint(-1);
             } else {
                 int partitionMax = p.getPartitionMaxBytes() > 0 ? p.getPartitionMaxBytes() : DEFAULT_PARTITION_MAX_BYTES;
-                FetchResult read = located.partition.read(position.offset, Math.max(0, Math.min(partitionMax, remaining)),
+                FetchResult read = located.partition.read(position.offset, Math.min(partitionMax, remaining),
                         p.getCurrentLeaderEpoch());
                 answer.setErrorCode(read.error()).setErrorMessage(read.message()).setHighWatermark(read.highWatermark())
                         .setLogStartOffset(read.logStartOffset()).setNextOffset(read.error() == ErrorCode.NONE

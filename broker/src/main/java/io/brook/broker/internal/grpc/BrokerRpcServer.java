@@ -2,6 +2,7 @@ package io.brook.broker.internal.grpc;
 
 import io.brook.broker.internal.ProducerIds;
 import io.brook.broker.internal.ReplicaManager;
+import io.brook.common.Clock;
 import io.brook.metadata.ControllerClient;
 import io.brook.metadata.MetadataImage;
 import io.grpc.BindableService;
@@ -44,7 +45,7 @@ public final class BrokerRpcServer implements AutoCloseable {
     /** What the services need from the broker. */
     public record Context(int brokerId, String clusterId, String listenerName, ReplicaManager replicas,
             ProducerIds producerIds, ControllerClient controllers, Supplier<MetadataImage> image,
-            IntSupplier controllerId, int maxRequestBytes) {}
+            IntSupplier controllerId, int maxRequestBytes, Clock clock) {}
 
     /** Binds {@code host:port} (0: an ephemeral port) and serves. */
     public static BrokerRpcServer start(String host, int port, Context context) throws IOException {
@@ -63,7 +64,7 @@ public final class BrokerRpcServer implements AutoCloseable {
         HealthStatusManager health = new HealthStatusManager();
         List<BindableService> services = List.of(
                 new BrokerGrpcService(context.replicas(), context.producerIds(), context.clusterId(),
-                        context.controllerId(), context.listenerName(), System::currentTimeMillis, timer, executor),
+                        context.controllerId(), context.listenerName(), context.clock()::milliseconds, timer, executor),
                 new AdminGrpcService(context.controllers(), context.image(), context.clusterId(), context.listenerName()),
                 new ReplicationGrpcService(context.replicas(), executor));
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))

@@ -11,6 +11,7 @@ import io.brook.api.internal.replication.ReplicaPosition;
 import io.brook.api.internal.replication.ReplicationServiceGrpc;
 import io.brook.api.v1.ErrorCode;
 import io.brook.broker.internal.GroupCommit;
+import io.brook.common.Clock;
 import io.brook.broker.internal.Partition;
 import io.brook.broker.internal.Partition.FollowerAppend;
 import io.brook.broker.internal.Partition.FollowerStep;
@@ -59,6 +60,7 @@ final class ReplicaFetcher implements AutoCloseable {
     /** The leader's host:port now, if it is registered. */
     private final IntFunction<Optional<String>> addresses;
     private final GroupCommit groupCommit;
+    private final Clock clock;
     private final ScheduledExecutorService thread;
 
     // Owned by the thread.
@@ -80,7 +82,8 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     ReplicaFetcher(int localId, int leaderId, LongSupplier brokerEpoch, IntFunction<Optional<String>> addresses,
-            GroupCommit groupCommit) {
+            GroupCommit groupCommit, Clock clock) {
+        this.clock = clock;
         this.localId = localId;
         this.leaderId = leaderId;
         this.brokerEpoch = brokerEpoch;
@@ -162,7 +165,7 @@ final class ReplicaFetcher implements AutoCloseable {
             scheduleRun(BACKOFF_MS);
             return;
         }
-        long now = System.nanoTime() / 1_000_000;
+        long now = clock.monotonicMilliseconds();
         boolean retryLater = false;
         for (int round = 0; round < 16; round++) {
             List<Follow> asking = new ArrayList<>();
@@ -294,7 +297,7 @@ final class ReplicaFetcher implements AutoCloseable {
     private void handle(LeaderMessage message) {
         List<Follow> appended = new ArrayList<>();
         boolean rerun = false;
-        long now = System.nanoTime() / 1_000_000;
+        long now = clock.monotonicMilliseconds();
         for (PartitionData data : message.getPartitionsList()) {
             TopicPartition tp;
             try {
@@ -389,7 +392,8 @@ final class ReplicaFetcher implements AutoCloseable {
         if (channel == null) {
             String[] hostPort = address.get().split(":");
             channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1])).usePlaintext()
-                    .maxInboundMessageSize(2 * ReplicationGrpcService.MESSAGE_MAX_BYTES)
+                    // A push is about MESSAGE_MAX_BYTES, plus at most one whole batch per partition.
+                    .maxInboundMessageSize(ReplicationGrpcService.FOLLOWER_MAX_INBOUND_BYTES)
                     .keepAliveTime(10, TimeUnit.SECONDS).keepAliveTimeout(5, TimeUnit.SECONDS)
                     .build();
             channelAddress = address.get();

@@ -3,6 +3,7 @@ package io.brook.broker.internal.grpc;
 import io.brook.broker.internal.GroupCommit;
 import io.brook.broker.internal.Partition;
 import io.brook.broker.internal.ReplicaManager;
+import io.brook.common.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ public final class ReplicaFetchers implements ReplicaManager.ReplicaFetchers, Au
     private final LongSupplier brokerEpoch;
     private final IntFunction<Optional<String>> addresses;
     private final GroupCommit groupCommit;
+    private final Clock clock;
     private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -22,7 +24,8 @@ public final class ReplicaFetchers implements ReplicaManager.ReplicaFetchers, Au
      * @param addresses a leader broker's {@code host:port} (its broker listener) from the metadata
      */
     public ReplicaFetchers(int localId, LongSupplier brokerEpoch, IntFunction<Optional<String>> addresses,
-            GroupCommit groupCommit) {
+            GroupCommit groupCommit, Clock clock) {
+        this.clock = clock;
         this.localId = localId;
         this.brokerEpoch = brokerEpoch;
         this.addresses = addresses;
@@ -39,7 +42,7 @@ public final class ReplicaFetchers implements ReplicaManager.ReplicaFetchers, Au
                 fetcher.remove(partition);
             }
         });
-        fetchers.computeIfAbsent(leaderId, id -> new ReplicaFetcher(localId, id, brokerEpoch, addresses, groupCommit))
+        fetchers.computeIfAbsent(leaderId, id -> new ReplicaFetcher(localId, id, brokerEpoch, addresses, groupCommit, clock))
                 .add(partition);
     }
 

@@ -44,6 +44,8 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
     /** Records per partition in one push, and per message over all partitions (about). */
     static final int PARTITION_MAX_BYTES = 1 << 20;
     static final int MESSAGE_MAX_BYTES = 4 << 20;
+    /** What a follower accepts in one push: a message, overshooting by whole batches up to max.message.bytes. */
+    static final int FOLLOWER_MAX_INBOUND_BYTES = 256 << 20;
 
     private final ReplicaManager replicas;
     private final Executor executor;
