@@ -153,30 +153,26 @@ final class TestCluster implements AutoCloseable {
 
     /** Crash: no controlled shutdown, calls cut. */
     void halt(int id) {
-        BrookNode node;
-        ManagedChannel channel;
-        synchronized (this) {
-            node = nodes[id];
-            channel = channels[id];
-            nodes[id] = null;
-            channels[id] = null;
-        }
-        channel.shutdownNow();
-        node.halt();
+        Detached node = detach(id);
+        node.channel().shutdownNow();
+        node.node().halt();
     }
 
     /** Controlled shutdown. */
     void stop(int id) {
-        BrookNode node;
-        ManagedChannel channel;
-        synchronized (this) {
-            node = nodes[id];
-            channel = channels[id];
-            nodes[id] = null;
-            channels[id] = null;
-        }
-        node.close();
-        channel.shutdownNow();
+        Detached node = detach(id);
+        node.node().close();
+        node.channel().shutdownNow();
+    }
+
+    private record Detached(BrookNode node, ManagedChannel channel) {}
+
+    /** Takes a node out of the running set (so clients stop picking it) before it is stopped. */
+    private synchronized Detached detach(int id) {
+        Detached detached = new Detached(nodes[id], channels[id]);
+        nodes[id] = null;
+        channels[id] = null;
+        return detached;
     }
 
     void restart(int id) {
@@ -261,19 +257,12 @@ final class TestCluster implements AutoCloseable {
     public void close() {
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
-            BrookNode node;
-            ManagedChannel channel;
-            synchronized (this) {
-                node = nodes[i];
-                channel = channels[i];
-                nodes[i] = null;
-                channels[i] = null;
+            Detached node = detach(i);
+            if (node.channel() != null) {
+                node.channel().shutdownNow();
             }
-            if (channel != null) {
-                channel.shutdownNow();
-            }
-            if (node != null) {
-                stopping.add(CompletableFuture.runAsync(node::halt));
+            if (node.node() != null) {
+                stopping.add(CompletableFuture.runAsync(node.node()::halt));
             }
         }
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
