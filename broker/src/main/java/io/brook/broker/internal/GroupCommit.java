@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failed fsync (the log goes offline) fails the futures of that round.
  */
-public final class GroupCommit implements AutoCloseable {
+public final class GroupCommit implements Flusher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
     private final Object lock = new Object();
@@ -42,6 +42,7 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     /** Flushes {@code partitionLog} up to (at least) its current end; completes with its recovery point. */
+    @Override
     public CompletableFuture<Long> flush(PartitionLog partitionLog) {
         CompletableFuture<Long> done = new CompletableFuture<>();
         synchronized (lock) {

@@ -107,7 +107,7 @@ public final class Partition {
     private final int localId;
     private final PartitionLog partitionLog;
     private final boolean flushOnAck;
-    private final GroupCommit groupCommit;
+    private final Flusher groupCommit;
     private final Clock clock;
     private final Events events;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -124,7 +124,7 @@ public final class Partition {
     private volatile long highWatermark;
 
     public Partition(TopicPartition topicPartition, UUID topicId, int localId, PartitionLog partitionLog,
-            boolean flushOnAck, GroupCommit groupCommit, Clock clock, Events events) {
+            boolean flushOnAck, Flusher groupCommit, Clock clock, Events events) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.localId = localId;

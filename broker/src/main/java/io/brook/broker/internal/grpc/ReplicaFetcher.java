@@ -10,7 +10,7 @@ import io.brook.api.internal.replication.PartitionData;
 import io.brook.api.internal.replication.ReplicaPosition;
 import io.brook.api.internal.replication.ReplicationServiceGrpc;
 import io.brook.api.v1.ErrorCode;
-import io.brook.broker.internal.GroupCommit;
+import io.brook.broker.internal.Flusher;
 import io.brook.common.Clock;
 import io.brook.broker.internal.Partition;
 import io.brook.broker.internal.Partition.FollowerAppend;
@@ -59,7 +59,7 @@ final class ReplicaFetcher implements AutoCloseable {
     private final LongSupplier brokerEpoch;
     /** The leader's host:port now, if it is registered. */
     private final IntFunction<Optional<String>> addresses;
-    private final GroupCommit groupCommit;
+    private final Flusher groupCommit;
     private final Clock clock;
     private final ScheduledExecutorService thread;
 
@@ -82,7 +82,7 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     ReplicaFetcher(int localId, int leaderId, LongSupplier brokerEpoch, IntFunction<Optional<String>> addresses,
-            GroupCommit groupCommit, Clock clock) {
+            Flusher groupCommit, Clock clock) {
         this.clock = clock;
         this.localId = localId;
         this.leaderId = leaderId;

@@ -1,6 +1,6 @@
 package io.brook.broker.internal.grpc;
 
-import io.brook.broker.internal.GroupCommit;
+import io.brook.broker.internal.Flusher;
 import io.brook.broker.internal.Partition;
 import io.brook.broker.internal.ReplicaManager;
 import io.brook.common.Clock;
@@ -15,7 +15,7 @@ public final class ReplicaFetchers implements ReplicaManager.ReplicaFetchers, Au
     private final int localId;
     private final LongSupplier brokerEpoch;
     private final IntFunction<Optional<String>> addresses;
-    private final GroupCommit groupCommit;
+    private final Flusher groupCommit;
     private final Clock clock;
     private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -24,7 +24,7 @@ public final class ReplicaFetchers implements ReplicaManager.ReplicaFetchers, Au
      * @param addresses a leader broker's {@code host:port} (its broker listener) from the metadata
      */
     public ReplicaFetchers(int localId, LongSupplier brokerEpoch, IntFunction<Optional<String>> addresses,
-            GroupCommit groupCommit, Clock clock) {
+            Flusher groupCommit, Clock clock) {
         this.clock = clock;
         this.localId = localId;
         this.brokerEpoch = brokerEpoch;
