@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * the leader pushes records from there. Each pushed message is applied (only records of the
  * followed leader and epoch that continue the log), flushed with {@code log.flush.on.ack} (one
  * group-commit round for every partition in the message), and acknowledged with the new
- * positions; the next message is requested only then, so the leader cannot outrun the disk.
+ * positions (every push with records is answered: the leader sends the next one only then); the
+ * next message is requested only then, so the leader cannot outrun the disk.
  * Every {@link #KEEPALIVE_MS} it reports all positions, which is what keeps an idle follower in
  * the ISR. Errors and a lost stream back off {@link #BACKOFF_MS} and start over.
  */
@@ -260,7 +261,13 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     private void send(List<ReplicaPosition> positions) {
-        if (positions.isEmpty() || stream == null) {
+        if (!positions.isEmpty()) {
+            sendAlways(positions);
+        }
+    }
+
+    private void sendAlways(List<ReplicaPosition> positions) {
+        if (stream == null) {
             return;
         }
         try {
@@ -296,9 +303,11 @@ final class ReplicaFetcher implements AutoCloseable {
     /** Applies one pushed message; on the thread. */
     private void handle(LeaderMessage message) {
         List<Follow> appended = new ArrayList<>();
+        boolean hadRecords = false;
         boolean rerun = false;
         long now = clock.monotonicMilliseconds();
         for (PartitionData data : message.getPartitionsList()) {
+            hadRecords |= !data.getRecords().isEmpty();
             TopicPartition tp;
             try {
                 tp = new TopicPartition(data.getTopic(), data.getPartition());
@@ -368,11 +377,15 @@ final class ReplicaFetcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("Broker {}: flushing replicated records failed: {}", localId, e.toString());
             }
+        }
+        if (hadRecords) {
+            // Every push with records is answered (the leader sends the next one only then), with
+            // the new positions of what was applied; possibly with none.
             List<ReplicaPosition> acks = new ArrayList<>();
             for (Follow f : appended) {
                 f.partition.followerNext().ifPresent(step -> acks.add(position(f.partition, step.leaderEpoch(), false)));
             }
-            send(acks);
+            sendAlways(acks);
         }
         if (rerun) {
             scheduleRun(0);

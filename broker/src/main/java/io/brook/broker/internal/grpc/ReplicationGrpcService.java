@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  * The leader side of replication: one {@link FollowerSession} per follower broker's stream. The
  * session pushes each followed partition's records from the position of the follower's latest
  * reset as soon as the leader appends them (a partition listener wakes it), and the HW whenever
- * it moves; positions coming back are acknowledgements the leader's HW counts. Sending stops
- * while the stream is not ready (gRPC flow control: HTTP/2 windows), so a slow follower holds at
- * most a window of the leader's memory; inbound messages are requested one at a time.
+ * it moves; positions coming back are acknowledgements the leader's HW counts. One push with
+ * records is outstanding per follower at a time: while the follower applies and fsyncs it, what
+ * the leader appends meanwhile gathers into the next push, so one follower fsync covers many
+ * batches (as one Kafka fetch response does). Sending also stops while the stream is not ready
+ * (gRPC flow control: HTTP/2 windows), so a slow follower holds at most a window of the leader's
+ * memory; inbound messages are requested one at a time.
  */
 final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(ReplicationGrpcService.class);
@@ -107,6 +110,8 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
         private final List<PartitionData> errors = new ArrayList<>();
         private int followerId = -1;
         private boolean ended;
+        /** A push with records is out and not yet acknowledged: the next one waits (and grows). */
+        private boolean awaitingAck;
 
         private final class Tracked {
             final Partition partition;
@@ -133,6 +138,7 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                     return;
                 }
                 followerId = message.getReplicaId();
+                awaitingAck = false; // every follower message answers the push before it
                 for (ReplicaPosition position : message.getPositionsList()) {
                     apply(position);
                 }
@@ -215,12 +221,13 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                 return;
             }
             try {
-                while (out.isReady()) {
+                while (out.isReady() && !awaitingAck) {
                     LeaderMessage message = nextMessage();
                     if (message == null) {
                         return;
                     }
                     out.onNext(message);
+                    awaitingAck = message.getPartitionsList().stream().anyMatch(d -> !d.getRecords().isEmpty());
                 }
             } catch (RuntimeException e) {
                 log.warn("Replication stream to broker {} failed: {}", followerId, e.toString());
