@@ -44,7 +44,9 @@ import java.util.function.ToDoubleFunction;
  * {@code --seconds} each: records/s, MB/s (batch bytes, 10^6) and latency per batch (send to ack)
  * p50/p95/p99/max from an HdrHistogram. It prints one line per window and, at the end, the median
  * over the windows per scenario. A watcher polls GetMetadata every 500 ms and reports the smallest
- * ISR and any leader change it saw.
+ * ISR and any leader change it saw. The first scenario of an invocation runs in a cold JVM and
+ * comes out slower than the same scenario run later (seen on a loaded 2-core machine with the
+ * 10 s warm-up): compare scenarios across invocations with different orders, or warm up longer.
  *
  * <p>{@code --mode catchup}: 3 nodes, a topic of {@code --partitions} (default 1) partitions, RF 3,
  * {@code min.insync.replicas=1}; per round, a follower of partition 0 is stopped (controlled

@@ -253,6 +253,9 @@ final class ProducerLoad {
         }
 
         private void finishIfIdleLocked() {
+            // Half-close only when nothing is outstanding: the broker ends the response stream as
+            // soon as the client half-closes, and answers still pending then are never sent
+            // (seen 2026-12-01: 5 acks=all batches sent, then onCompleted -> 0 answers, 5 appended).
             if (sent.isEmpty() && !finished) {
                 finished = true;
                 call.onCompleted();
