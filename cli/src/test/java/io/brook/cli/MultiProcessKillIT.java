@@ -48,12 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three combined nodes as separate JVM processes launched from the shaded jar (formatted with
  * {@code brook storage format}, run with {@code brook server start}); an idempotent acks=all
- * producer in this JVM (over the generated stubs, one batch in flight) writes 3,000 records to a
- * topic with replication factor 3 and min.insync.replicas 2. A third of the way in, the
- * partition leader's process is killed with SIGKILL while a batch is in flight; the producer goes
- * on through the failover, retrying each batch with the same sequence against the leader that a
- * live node's metadata names. Two thirds in, the killed node restarts on its directories, and the
- * test waits until it is back in the ISR. Then the partition is read back from its leader: every
+ * producer in this JVM (over the generated stubs, one batch in flight) writes 3,000 records in
+ * 150 batches of 20 to a topic with replication factor 3 and min.insync.replicas 2. A third of the
+ * way in, the partition leader's process is killed with SIGKILL while a batch is in flight; the
+ * producer goes on through the failover, retrying each batch with the same sequence against the
+ * leader that a live node's metadata names. Two thirds in, the killed node restarts on its
+ * directories (while the producer goes on), and the test waits until it is back in the ISR. Then the partition is read back from its leader: every
  * acknowledged record exactly once, in the order acknowledged, at the offset it was acknowledged
  * with.
  *
@@ -63,8 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MultiProcessKillIT {
     private static final String TOPIC = "kill9";
-    private static final int BATCHES = 300;
-    private static final int RECORDS_PER_BATCH = 10;
+    private static final int BATCHES = 150;
+    private static final int RECORDS_PER_BATCH = 20;
 
     @TempDir
     Path dir;
