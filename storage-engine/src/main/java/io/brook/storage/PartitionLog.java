@@ -157,6 +157,7 @@ public final class PartitionLog implements Closeable {
             segments.put(checkpointedStart, segment);
         }
         boolean recovering = false;
+        boolean epochsTruncatedForRecovery = false;
         List<LogSegment> recovered = new ArrayList<>();
         List<Map.Entry<Long, Path>> files = new ArrayList<>(logFiles.entrySet());
         for (int i = 0; i < files.size(); i++) {
@@ -179,6 +180,12 @@ public final class PartitionLog implements Closeable {
                     continue;
                 }
                 LOG.warn("{}Recovering segment {} although it was flushed: {}", logPrefix, base, problem);
+            }
+            if (!epochsTruncatedForRecovery) {
+                // The batches replayed from here on rebuild their epochs' entries (as Kafka does):
+                // entries the checkpoint holds from here on would only meet their own batches again.
+                epochCache.truncateFromEnd(base);
+                epochsTruncatedForRecovery = true;
             }
             LogSegment.RecoveryResult result = segment.recover(config.segmentIndexBytes(), batch -> {
                 if (batch.partitionLeaderEpoch() >= 0) {
