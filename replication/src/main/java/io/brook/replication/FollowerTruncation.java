@@ -11,7 +11,10 @@ package io.brook.replication;
  *       the follower truncates to the smaller of that and its own log end, and is done.
  *   <li>The leader only knows an older epoch E: the follower's records of epochs after E are not in
  *       the leader's log; it truncates to the smaller of the leader's end of E and its own end of E,
- *       and asks again with its new latest epoch. Epochs strictly decrease, so this ends.
+ *       and asks again with its new latest epoch. Epochs strictly decrease, so this ends, provided
+ *       the caller's truncation drops the epochs recorded at or after the truncation point also when
+ *       that point is its log end: a follower that led an epoch without writing in it has that epoch
+ *       recorded at its log end, and if it stays, the same question gets the same answer for ever.
  *   <li>The leader knows no epoch at or below the requested one (its log is empty, or it has not yet
  *       recorded its own epoch): no decision; ask again later. A new leader records its epoch at
  *       its log end when it takes over, so this passes.

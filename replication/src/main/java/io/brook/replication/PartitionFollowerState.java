@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * end. Its high watermark is the leader's, capped by its own log end.
  *
  * <p>Deterministic, not thread-safe: one thread owns a partition's state. The caller performs the
- * requests and the truncations it is told to.
+ * requests and the truncations it is told to, a truncation to its log end included (the epochs
+ * recorded there go; see {@link FollowerTruncation}).
  */
 public final class PartitionFollowerState {
 

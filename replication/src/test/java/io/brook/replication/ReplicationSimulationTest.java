@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * The followers run the real {@link PartitionFollowerState}; the network and the controller are
- * modelled here.
+ * modelled here. {@code simulation.ReplicationProtocolSimulationTest} supersedes this: the broker's
+ * whole replication protocol, flushes and crashes that lose unflushed data, reordering, network
+ * partitions, a model controller with heartbeats and partition epochs.
  */
 class ReplicationSimulationTest {
     private static final int EXAMPLES = Integer.getInteger("brook.properties.examples", 60) * 2;
