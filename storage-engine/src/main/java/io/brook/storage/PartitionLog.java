@@ -645,6 +645,9 @@ public final class PartitionLog implements Closeable {
      * Removes every batch whose last offset is at or above {@code offset} (a batch holding
      * {@code offset} goes whole, so the new log end offset may be below {@code offset}). Used by
      * a follower that learned where its leader's log diverges. Returns whether anything was removed.
+     * At the log end nothing is removed, but a leader epoch recorded there with nothing written
+     * ({@link #assignLeaderEpoch} by a leadership that wrote nothing) is dropped, so that the
+     * follower's next epoch question is about the epoch of its last batch.
      *
      * @throws StorageException on an I/O error (the log goes offline)
      */
@@ -653,6 +656,11 @@ public final class PartitionLog implements Closeable {
         try {
             throwIfOffline();
             if (offset >= logEndOffset) {
+                if (offset == logEndOffset) {
+                    // Nothing to remove, but an epoch recorded at the log end with nothing written
+                    // (a leadership that wrote nothing) goes: the log's history ends here.
+                    epochCache.truncateFromEnd(offset);
+                }
                 return false;
             }
             if (offset < logStartOffset) {

@@ -576,7 +576,9 @@ public final class Partition {
             long logEnd = partitionLog.logEndOffset();
             Step step = follower.onEpochEnd(requestedEpoch, answer, e -> toEpochEnd(partitionLog.endOffsetForEpoch(e)),
                     logEnd);
-            if (!step.isRetry() && step.truncateTo() < logEnd) {
+            if (!step.isRetry() && step.truncateTo() == logEnd) {
+                partitionLog.truncateTo(logEnd); // drops an empty epoch at the end, or the same question comes back
+            } else if (!step.isRetry() && step.truncateTo() < logEnd) {
                 partitionLog.truncateTo(step.truncateTo());
                 log.info("Broker {} truncated {} from {} to {} (leader {} epoch {}: epoch {} ends at {})", localId,
                         topicPartition, logEnd, partitionLog.logEndOffset(), follower.leaderId(), followingEpoch,

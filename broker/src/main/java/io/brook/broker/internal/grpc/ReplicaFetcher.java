@@ -168,7 +168,11 @@ final class ReplicaFetcher implements AutoCloseable {
         }
         long now = clock.monotonicMilliseconds();
         boolean retryLater = false;
-        for (int round = 0; round < 16; round++) {
+        for (int round = 0; ; round++) {
+            if (round == 16) {
+                retryLater = true; // still reconciling: go on after a pause rather than hold the thread
+                break;
+            }
             List<Follow> asking = new ArrayList<>();
             OffsetForLeaderEpochRequest.Builder request = OffsetForLeaderEpochRequest.newBuilder().setReplicaId(localId);
             List<FollowerStep> steps = new ArrayList<>();
