@@ -137,6 +137,26 @@ class PartitionTest {
         assertEquals(1, p.highWatermark());
     }
 
+    @Test
+    void aDeposedLeaderThatWroteNothingInItsEpochAsksAboutItsLastBatchsEpochNext() throws IOException {
+        // Found by the replication simulation: the empty epoch recorded at the log end must go, or
+        // the follower asks about it forever and never fetches again.
+        Partition p = partition(false);
+        p.applyRegistration(leaderOf(1, 0, List.of(1, 2, 3), 0), 2, LAG_MAX);
+        p.append(batch("a"), 1, 30_000);
+        p.applyRegistration(leaderOf(1, 1, List.of(1, 2, 3), 1), 2, LAG_MAX); // a new epoch, nothing written
+        assertEquals(1, log.latestEpoch().getAsInt());
+        p.applyRegistration(leaderOf(2, 2, List.of(1, 2, 3), 2), 2, LAG_MAX);
+        var ask = (io.brook.replication.PartitionFollowerState.AskEpochEnd) p.followerNext().orElseThrow().action();
+        assertEquals(1, ask.epoch());
+        assertFalse(p.onEpochAnswer(2, 1, new EpochEnd(0, 1)), "the leader knows only epoch 0, ending at 1");
+        var next = p.followerNext().orElseThrow().action();
+        assertEquals(new io.brook.replication.PartitionFollowerState.AskEpochEnd(0), next,
+                "the empty epoch 1 is gone; the next question is about epoch 0");
+        assertTrue(p.onEpochAnswer(2, 0, new EpochEnd(0, 1)));
+        assertEquals(1, log.logEndOffset(), "the record stays");
+    }
+
     private static ByteBuffer leaderBatch(int epoch, String value) {
         return new RecordBatchBuilder(CompressionType.NONE).partitionLeaderEpoch(epoch)
                 .append(1L, null, value.getBytes(StandardCharsets.UTF_8)).build();
