@@ -48,9 +48,10 @@ class PartitionFollowerStateTest {
      * now follows a leader that never had epoch 2 (it leads epoch 3 from 68): the leader says epoch
      * 1 ends at 68, the follower's own log end, so the round truncates to the log end and asks
      * again. The next question is about an older epoch only if that truncation dropped the epoch
-     * recorded at the log end. A caller whose truncation to the log end does nothing (the broker's
-     * {@code Partition.onEpochAnswer} and {@code PartitionLog.truncateTo} today) gets the same
-     * question and the same answer for ever; ReplicationProtocolSimulationTest found this.
+     * recorded at the log end. A caller whose truncation to the log end does nothing gets the same
+     * question and the same answer for ever: the broker did, until ReplicationProtocolSimulationTest
+     * found it ({@code PartitionLog.truncateTo} now drops the epochs at the log end, and
+     * {@code Partition.onEpochAnswer} calls it for a truncation to the log end).
      */
     @Test
     void aTruncationToTheLogEndMustDropTheEpochRecordedThereOrTheSameQuestionComesBack() {

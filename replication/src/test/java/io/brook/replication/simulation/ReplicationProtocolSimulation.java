@@ -18,8 +18,7 @@ import java.util.Set;
  * replication module's real state machines ({@link SimulatedReplica}) and models of the rest: a
  * {@link ModelController}, a {@link SimulatedNetwork} and per-broker {@link SimulatedLog}s, all
  * driven by one {@link Scheduler} and one {@link Random} from the seed. A run is a function of its
- * seed (and of the {@link SimulationBug}s and {@link ProposedFix}es turned on): a failing seed
- * replays exactly.
+ * seed (and of the {@link SimulationBug}s turned on): a failing seed replays exactly.
  *
  * <p>A run: a fault phase ({@code faultPhaseMs}) in which clients produce acks=all records, one
  * every few milliseconds with idle spells now and then (mostly to the current leader, sometimes to
@@ -49,33 +48,28 @@ public final class ReplicationProtocolSimulation {
     static final long CONTROLLER_TICK_MS = 20;
 
     /** What to run. */
-    public record Settings(long seed, Set<SimulationBug> bugs, Set<ProposedFix> fixes, Set<Invariant> checks,
-            long faultPhaseMs, long quietPhaseMs, int traceLines) {
+    public record Settings(long seed, Set<SimulationBug> bugs, Set<Invariant> checks, long faultPhaseMs,
+            long quietPhaseMs, int traceLines) {
         public Settings {
             bugs = bugs.isEmpty() ? EnumSet.noneOf(SimulationBug.class) : EnumSet.copyOf(bugs);
-            fixes = fixes.isEmpty() ? EnumSet.noneOf(ProposedFix.class) : EnumSet.copyOf(fixes);
             checks = checks.isEmpty() ? EnumSet.noneOf(Invariant.class) : EnumSet.copyOf(checks);
         }
 
         /** A normal run of {@code seed}: every check, no bug, the real code's behaviour. */
         public static Settings of(long seed) {
-            return new Settings(seed, Set.of(), Set.of(), EnumSet.allOf(Invariant.class), 1_500, 1_000, 120);
+            return new Settings(seed, Set.of(), EnumSet.allOf(Invariant.class), 1_500, 1_000, 120);
         }
 
         public Settings withBug(SimulationBug bug) {
-            return new Settings(seed, Set.of(bug), fixes, checks, faultPhaseMs, quietPhaseMs, traceLines);
-        }
-
-        public Settings withFix(ProposedFix fix) {
-            return new Settings(seed, bugs, Set.of(fix), checks, faultPhaseMs, quietPhaseMs, traceLines);
+            return new Settings(seed, Set.of(bug), checks, faultPhaseMs, quietPhaseMs, traceLines);
         }
 
         public Settings withChecks(Set<Invariant> only) {
-            return new Settings(seed, bugs, fixes, only, faultPhaseMs, quietPhaseMs, traceLines);
+            return new Settings(seed, bugs, only, faultPhaseMs, quietPhaseMs, traceLines);
         }
 
         public Settings withTraceLines(int lines) {
-            return new Settings(seed, bugs, fixes, checks, faultPhaseMs, quietPhaseMs, lines);
+            return new Settings(seed, bugs, checks, faultPhaseMs, quietPhaseMs, lines);
         }
     }
 
@@ -161,7 +155,7 @@ public final class ReplicationProtocolSimulation {
         SimulatedReplica.Timing timing = new SimulatedReplica.Timing(HEARTBEAT_MS, 25, 50, 20, 50, 20, 100,
                 flushMs[random.nextInt(flushMs.length)], 0.05, 60, 4, minInsyncReplicas);
         this.configuration = "min.insync.replicas=" + minInsyncReplicas + ", " + net + ", keepUnflushedRate="
-                + keepUnflushedRate + ", " + timing + ", bugs " + settings.bugs() + ", fixes " + settings.fixes();
+                + keepUnflushedRate + ", " + timing + ", bugs " + settings.bugs();
         this.controller = new ModelController(new ModelController.Context() {
             @Override
             public long nowMs() {
@@ -202,11 +196,6 @@ public final class ReplicationProtocolSimulation {
             @Override
             public boolean bug(SimulationBug bug) {
                 return settings.bugs().contains(bug);
-            }
-
-            @Override
-            public boolean fixed(ProposedFix fix) {
-                return settings.fixes().contains(fix);
             }
 
             @Override

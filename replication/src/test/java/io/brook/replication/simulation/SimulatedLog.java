@@ -16,8 +16,9 @@ import java.util.Random;
  *
  * <p>The storage engine's behaviours the simulation depends on, copied here on purpose:
  * <ul>
- *   <li>{@link #truncateTo} at or past the log end does nothing, not even to the epoch history
- *       (an epoch recorded at the log end with nothing written stays).
+ *   <li>{@link #truncateTo} past the log end does nothing; exactly at the log end it removes no
+ *       record but drops the epochs recorded there with nothing written (the fix the simulation
+ *       found: {@code PartitionLog.truncateTo} calls {@code LeaderEpochCache.truncateFromEnd}).
  *   <li>The epoch history is written through on every change (a checkpoint file), so it survives
  *       a crash; recovery drops the epochs that start at or past the recovered log end.
  *   <li>A flush covers the log end as of its start, and does not move the recovery point when a
@@ -153,21 +154,20 @@ final class SimulatedLog {
 
     // ---------------------------------------------------------------------------- truncation
 
-    /** {@code PartitionLog.truncateTo}: removes [offset, end); at or past the end it does nothing at all. */
+    /**
+     * {@code PartitionLog.truncateTo}: removes [offset, end); exactly at the end it removes nothing
+     * but drops the epochs recorded there (a leadership that wrote nothing); past the end it does
+     * nothing. Returns whether records were removed.
+     */
     boolean truncateTo(long offset) {
         if (offset >= logEndOffset()) {
+            if (offset == logEndOffset()) {
+                epochs.removeIf(e -> e.startOffset() >= offset);
+            }
             return false;
         }
         removeFrom((int) offset);
         return true;
-    }
-
-    /**
-     * What {@link ProposedFix#TRUNCATION_AT_LOG_END_DROPS_ITS_EMPTY_EPOCHS} adds to a truncation to
-     * the log end: the epochs recorded there, with nothing written, go.
-     */
-    void dropEpochsFrom(long offset) {
-        epochs.removeIf(e -> e.startOffset() >= offset);
     }
 
     private void removeFrom(int offset) {

@@ -39,11 +39,12 @@ import java.util.function.LongConsumer;
  *       appends a client batch stamped with its epoch, tells its state the new LEO and its durable
  *       end, asks for a group-commit flush and tells the state again when it completes; acks=all
  *       produces wait for the HW; a new leader records its epoch at its log end and starts with
- *       HW = min(its HW, LEO); follower truncation only below the log end.
+ *       HW = min(its HW, LEO); a follower's truncation to its log end drops the epochs recorded
+ *       there with nothing written.
  *   <li>{@code ReplicaFetcher}: a follower reconciles by OffsetForLeaderEpoch rounds (at most 16
- *       per run), flushes, opens its stream with a reset position, applies pushed records,
- *       flushes them and only then reports its flushed end; keepalives; backoff on errors; a
- *       broken stream or a RESYNC starts over.
+ *       per run, then another run after a backoff), flushes, opens its stream with a reset
+ *       position, applies pushed records, flushes them and only then reports its flushed end;
+ *       keepalives; backoff on errors; a broken stream or a RESYNC starts over.
  *   <li>The leader's stream session ({@code ReplicationGrpcService}): pushes from the position of
  *       the latest reset, and the HW when it moves; a position is refused for another epoch or
  *       outside the log.
@@ -66,8 +67,6 @@ final class SimulatedReplica {
         Random random();
 
         boolean bug(SimulationBug bug);
-
-        boolean fixed(ProposedFix fix);
 
         void trace(String event);
 
@@ -664,7 +663,10 @@ final class SimulatedReplica {
         });
     }
 
-    /** {@code ReplicaFetcher.run}: up to {@value #ROUNDS_PER_RUN} epoch questions, then start fetching. */
+    /**
+     * {@code ReplicaFetcher.run}: up to {@value #ROUNDS_PER_RUN} epoch questions, then start
+     * fetching (or, still reconciling, run again after a backoff).
+     */
     private void run() {
         roundsLeft = ROUNDS_PER_RUN;
         nextStep();
@@ -702,7 +704,9 @@ final class SimulatedReplica {
                 return;
             }
             if (roundsLeft == 0) {
-                trace("still not reconciled after " + ROUNDS_PER_RUN + " rounds; waits for the next run");
+                trace("still not reconciled after " + ROUNDS_PER_RUN + " rounds; runs again in "
+                        + timing.backoffMs() + " ms");
+                scheduleRun(timing.backoffMs());
                 return;
             }
             roundsLeft--;
@@ -749,7 +753,11 @@ final class SimulatedReplica {
         nextStep();
     }
 
-    /** {@code Partition.onEpochAnswer}: truncates as the epochs say, only below the log end. */
+    /**
+     * {@code Partition.onEpochAnswer}: truncates as the epochs say; a truncation to the log end
+     * removes no record but drops the epochs recorded there (unless
+     * {@link SimulationBug#TRUNCATION_AT_LOG_END_KEEPS_EMPTY_EPOCHS}).
+     */
     private boolean truncate(int followingEpoch, int requestedEpoch, EpochEnd answer) {
         if (follower == null || follower.leaderEpoch() != followingEpoch) {
             return false;
@@ -764,8 +772,8 @@ final class SimulatedReplica {
                 highWatermark = log.logEndOffset();
             }
         } else if (!step.isRetry() && step.truncateTo() == logEnd
-                && context.fixed(ProposedFix.TRUNCATION_AT_LOG_END_DROPS_ITS_EMPTY_EPOCHS)) {
-            log.dropEpochsFrom(logEnd);
+                && !context.bug(SimulationBug.TRUNCATION_AT_LOG_END_KEEPS_EMPTY_EPOCHS)) {
+            log.truncateTo(logEnd); // drops an empty epoch at the end, or the same question comes back
         }
         return step.done();
     }

@@ -48,5 +48,15 @@ public enum SimulationBug {
      * The controller moves the leadership without a new leader epoch. Caught by
      * {@link Invariant#ONE_LEADER_PER_EPOCH}.
      */
-    ELECTION_KEEPS_LEADER_EPOCH
+    ELECTION_KEEPS_LEADER_EPOCH,
+    /**
+     * A follower's truncation to exactly its log end keeps the leader epochs recorded there with
+     * nothing written, as the broker did before the fix the simulation found (then
+     * {@code Partition.onEpochAnswer} truncated only below the log end and
+     * {@code PartitionLog.truncateTo} did nothing at it). A deposed leader that wrote nothing in
+     * its epoch keeps that epoch as its latest, asks the new leader where it ends, gets an older
+     * epoch ending at its own log end, and asks the same again for ever: it never fetches and never
+     * rejoins the ISR. Caught by {@link Invariant#CONVERGES_AFTER_FAULTS}.
+     */
+    TRUNCATION_AT_LOG_END_KEEPS_EMPTY_EPOCHS
 }
