@@ -76,6 +76,8 @@ final class ReplicaFetcher implements AutoCloseable {
         final Partition partition;
         boolean started;
         long notBeforeMs;
+        /** When this partition's position was last sent (keepalives skip partitions sent recently). */
+        long lastSentMs;
 
         Follow(Partition partition) {
             this.partition = partition;
@@ -259,6 +261,10 @@ final class ReplicaFetcher implements AutoCloseable {
 
     private ReplicaPosition position(Partition partition, int epoch, boolean reset) {
         TopicPartition tp = partition.topicPartition();
+        Follow f = partitions.get(tp);
+        if (f != null) {
+            f.lastSentMs = clock.monotonicMilliseconds();
+        }
         long at = reset ? partition.log().logEndOffset() : partition.followerPosition();
         return ReplicaPosition.newBuilder().setTopic(tp.topic()).setPartition(tp.partition()).setLeaderEpoch(epoch)
                 .setFetchOffset(at).setReset(reset).build();
@@ -288,11 +294,18 @@ final class ReplicaFetcher implements AutoCloseable {
                 .build()));
     }
 
+    /**
+     * Reports the positions of partitions that sent none for {@link #KEEPALIVE_MS}: an idle
+     * follower stays in the ISR. A busy one is not sent one: its acknowledgements already say it
+     * is caught up, and a position between them would make the leader judge the next
+     * acknowledgement against a later log end (Kafka's "caught up at the previous fetch" rule).
+     */
     private void keepalive() {
         submit(() -> {
             List<ReplicaPosition> positions = new ArrayList<>();
+            long now = clock.monotonicMilliseconds();
             for (Follow f : partitions.values()) {
-                if (f.started) {
+                if (f.started && now - f.lastSentMs >= KEEPALIVE_MS) {
                     f.partition.followerNext().ifPresent(step -> {
                         if (step.leaderId() == leaderId) {
                             positions.add(position(f.partition, step.leaderEpoch(), false));
