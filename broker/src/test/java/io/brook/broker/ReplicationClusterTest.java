@@ -93,12 +93,21 @@ class ReplicationClusterTest {
         assertTrue(refused.getErrorMessage().contains("min.insync.replicas"), refused.getErrorMessage());
         PartitionProduceResponse acksOne = producer.produceOnce(leader, 1, -1, "acks-1");
         assertEquals(ErrorCode.NONE, acksOne.getErrorCode(), acksOne.toString());
+        // An altered min.insync.replicas applies at once.
+        alterMinInsync("minisr", "1");
+        TestCluster.await("acks=all is accepted with min.insync.replicas 1", () -> producer.produceOnce(leader, -1, -1,
+                "alone").getErrorCode() == ErrorCode.NONE);
+        alterMinInsync("minisr", "2");
+        TestCluster.await("the leader has min.insync.replicas 2 again", () -> cluster.node(leader).replicaManager()
+                .leaderState(new io.brook.storage.TopicPartition("minisr", 0)).orElseThrow().checkBeforeAppend(-1)
+                == ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, producer.produceOnce(leader, -1, -1, "refused").getErrorCode());
 
         cluster.restart(follower);
         TestCluster.await("the ISR expands again", () -> cluster.partitionMetadata("minisr", 0).getIsrCount() == 2,
                 () -> cluster.partitionMetadata("minisr", 0).toString());
         producer.send("after");
-        assertEquals(List.of("before", "acks-1", "after"), producer.readAll());
+        assertEquals(List.of("before", "acks-1", "alone", "after"), producer.readAll());
     }
 
     @Test
@@ -147,6 +156,18 @@ class ReplicationClusterTest {
         assertEquals(ErrorCode.OUT_OF_ORDER_SEQUENCE, gap.getErrorCode(), gap.toString());
         assertEquals(List.of("x", "y"), producer.readAll());
         cluster.restart(leader);
+    }
+
+    private static void alterMinInsync(String topic, String value) {
+        io.brook.api.v1.IncrementalAlterConfigsResponse response = cluster.admin(cluster.anyRunning())
+                .incrementalAlterConfigs(io.brook.api.v1.IncrementalAlterConfigsRequest.newBuilder()
+                        .addResources(io.brook.api.v1.AlterConfigsResourceRequest.newBuilder()
+                                .setResource(io.brook.api.v1.ConfigResourceRef.newBuilder()
+                                        .setKind(io.brook.api.v1.ConfigResourceKind.TOPIC).setName(topic))
+                                .addEntries(io.brook.api.v1.AlterConfigEntry.newBuilder().setName("min.insync.replicas")
+                                        .setOp(io.brook.api.v1.AlterConfigEntry.Op.SET).setValue(value)))
+                        .build());
+        assertEquals(ErrorCode.NONE, response.getResults(0).getErrorCode(), response.toString());
     }
 
     private static boolean joined(Thread thread) {

@@ -44,7 +44,7 @@ public final class PartitionLeaderState {
     private final List<Integer> replicas;
     private final int leaderEpoch;
     private final long leaderEpochStartOffset;
-    private final int minInsyncReplicas;
+    private int minInsyncReplicas;
     private final long replicaLagTimeMaxMs;
     private final Map<Integer, Follower> followers = new LinkedHashMap<>();
 
@@ -307,6 +307,18 @@ public final class PartitionLeaderState {
         isr = List.copyOf(committedIsr);
         partitionEpoch = newPartitionEpoch;
         pending = null;
+        return maybeAdvanceHighWatermark();
+    }
+
+    /**
+     * The topic's {@code min.insync.replicas} changed (an altered config applies at once, as in
+     * Kafka). Returns whether the HW moved (a lower minimum can let a frozen HW advance).
+     */
+    public boolean onMinInsyncReplicasChanged(int newMinInsyncReplicas) {
+        if (newMinInsyncReplicas < 1) {
+            throw new IllegalArgumentException("min.insync.replicas must be at least 1: " + newMinInsyncReplicas);
+        }
+        minInsyncReplicas = newMinInsyncReplicas;
         return maybeAdvanceHighWatermark();
     }
 

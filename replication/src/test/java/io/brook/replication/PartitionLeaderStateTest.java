@@ -47,6 +47,20 @@ class PartitionLeaderStateTest {
     }
 
     @Test
+    void anAlteredMinInsyncReplicasAppliesAtOnce() {
+        PartitionLeaderState state = fresh(); // min.insync.replicas 2
+        state.onIsrChangeCommitted(List.of(1), 10);
+        state.onLeaderAppend(5);
+        assertEquals(0, state.highWatermark(), "frozen: the ISR is below the minimum");
+        assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, state.checkBeforeAppend(-1));
+        assertTrue(state.onMinInsyncReplicasChanged(1));
+        assertEquals(5, state.highWatermark());
+        assertEquals(ErrorCode.NONE, state.checkBeforeAppend(-1));
+        state.onMinInsyncReplicasChanged(3);
+        assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, state.checkBeforeAppend(-1));
+    }
+
+    @Test
     void theHighWatermarkNeverGoesBack() {
         PartitionLeaderState state = fresh();
         state.onLeaderAppend(10);

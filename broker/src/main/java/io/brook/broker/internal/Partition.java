@@ -255,6 +255,17 @@ public final class Partition {
         }
     }
 
+    /** The topic's {@code min.insync.replicas} changed: the leader applies it at once. */
+    public void onMinInsyncReplicasChanged(int minInsyncReplicas) {
+        List<Runnable> after = new ArrayList<>();
+        synchronized (this) {
+            if (leader != null) {
+                afterIsrChange(leader.onMinInsyncReplicasChanged(minInsyncReplicas), after);
+            }
+        }
+        after.forEach(Runnable::run);
+    }
+
     /** This broker no longer hosts the partition (deleted, or moved away). */
     public void close() {
         List<Runnable> after = new ArrayList<>();

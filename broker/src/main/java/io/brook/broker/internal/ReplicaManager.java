@@ -151,6 +151,19 @@ public final class ReplicaManager implements MetadataPublisher, Partition.Events
             }
         }
         apply(touched, newImage);
+        for (ConfigResource resource : delta.changedConfigResources()) {
+            TopicImage topic = resource.type() == io.brook.api.internal.metadata.ConfigResourceType.CONFIG_RESOURCE_TOPIC
+                    ? newImage.topics().topic(resource.name()) : null;
+            if (topic != null) {
+                int minInsync = minInsyncReplicas(newImage, topic.name());
+                for (int p : topic.partitions().keySet()) {
+                    Partition partition = partitions.get(new TopicPartition(topic.name(), p));
+                    if (partition != null) {
+                        partition.onMinInsyncReplicasChanged(minInsync);
+                    }
+                }
+            }
+        }
     }
 
     /**
