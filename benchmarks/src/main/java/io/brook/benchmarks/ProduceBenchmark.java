@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Produce throughput and latency through the public gRPC API ({@code brook.v1.BrokerService/
- * ProduceStream}) against nodes started in this JVM ({@link LocalCluster}: real Ratis, real gRPC
+ * ProduceStream}) against nodes started in this JVM ({@link BenchCluster}: real Ratis, real gRPC
  * on 127.0.0.1, real files in a temporary directory deleted afterwards), and the catch-up rate of
  * a restarted follower. A plain main; the client is {@link ProducerLoad}.
  *
@@ -238,7 +238,7 @@ public final class ProduceBenchmark {
         System.out.println(s);
         Path dir = BenchmarkData.scratchDirectory("brook-produce-bench");
         List<ProducerLoad.Window> windows = new ArrayList<>();
-        try (LocalCluster cluster = LocalCluster.start(dir, s.nodes(), Map.of("log.flush.on.ack",
+        try (BenchCluster cluster = BenchCluster.start(dir, s.nodes(), Map.of("log.flush.on.ack",
                 Boolean.toString(s.flushOnAck())))) {
             String topic = "bench";
             int partitions = o.integer("partitions");
@@ -293,7 +293,7 @@ public final class ProduceBenchmark {
 
     /** Polls GetMetadata every 500 ms: the smallest ISR of the topic and leader changes seen. */
     private static final class IsrWatch {
-        private final LocalCluster cluster;
+        private final BenchCluster cluster;
         private final String topic;
         private final int[] leaders;
         private final int replicationFactor;
@@ -302,7 +302,7 @@ public final class ProduceBenchmark {
         private final AtomicInteger smallestIsr;
         private final List<String> events = new ArrayList<>();
 
-        IsrWatch(LocalCluster cluster, String topic, int[] leaders, int replicationFactor) {
+        IsrWatch(BenchCluster cluster, String topic, int[] leaders, int replicationFactor) {
             this.cluster = cluster;
             this.topic = topic;
             this.leaders = leaders.clone();
@@ -372,7 +372,7 @@ public final class ProduceBenchmark {
                 flushOnAck, partitions, partitions == 1 ? "" : "s", target, loadAverage());
         Path dir = BenchmarkData.scratchDirectory("brook-catchup-bench");
         List<double[]> rounds = new ArrayList<>();
-        try (LocalCluster cluster = LocalCluster.start(dir, 3, Map.of("log.flush.on.ack",
+        try (BenchCluster cluster = BenchCluster.start(dir, 3, Map.of("log.flush.on.ack",
                 Boolean.toString(flushOnAck)))) {
             String topic = "catchup";
             cluster.createTopic(topic, partitions, 3, Map.of("min.insync.replicas", "1"));
@@ -395,7 +395,7 @@ public final class ProduceBenchmark {
     }
 
     /** One stop / produce / restart round; returns {caught-up ms, MB/s from restart, MB/s copying, ISR ms}. */
-    private static double[] catchupRound(LocalCluster cluster, String topic, int partitions, long targetBytes,
+    private static double[] catchupRound(BenchCluster cluster, String topic, int partitions, long targetBytes,
             Options o, int round) throws Exception {
         List<PartitionMetadata> metadata = cluster.partitions(topic);
         int[] leaders = new int[partitions];
@@ -517,9 +517,9 @@ public final class ProduceBenchmark {
     }
 
     /** Waits until the logs of {@code nodes} have the leaders' log end offsets. */
-    private static void awaitReplicasEqual(LocalCluster cluster, List<TopicPartition> tps, int[] leaders,
+    private static void awaitReplicasEqual(BenchCluster cluster, List<TopicPartition> tps, int[] leaders,
             Set<Integer> nodes) {
-        LocalCluster.await("replicas " + nodes + " have the leaders' log end offsets", 600, () -> {
+        BenchCluster.await("replicas " + nodes + " have the leaders' log end offsets", 600, () -> {
             for (int p = 0; p < tps.size(); p++) {
                 long end = log(cluster.node(leaders[p]), tps.get(p)).orElseThrow().logEndOffset();
                 for (int n : nodes) {

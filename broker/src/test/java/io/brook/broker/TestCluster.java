@@ -12,114 +12,71 @@ import io.brook.api.v1.MetadataRequest;
 import io.brook.api.v1.MetadataResponse;
 import io.brook.api.v1.NewTopic;
 import io.brook.api.v1.PartitionMetadata;
-import io.brook.metadata.StorageFormatter;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * N combined nodes (controller + broker) in this JVM on 127.0.0.1 with temporary directories:
- * real Ratis, real gRPC, real files. Nodes can be stopped (controlled shutdown), halted (as a
- * crash) and restarted on the same directories and Raft ports. Always closed by the test.
+ * A {@link LocalCluster} for the broker tests, with the test timings (heartbeats every 200 ms, a
+ * 3 s session) under the caller's overrides, one loopback channel per running broker, the public
+ * API's stubs, topic helpers and JUnit waits. Always closed by the test.
  */
 final class TestCluster implements AutoCloseable {
-    private final Path dir;
-    private final int size;
-    private final Map<String, String> overrides;
-    private final int[] raftPorts;
-    private final int[] controllerPorts;
-    private final String clusterId = StorageFormatter.randomClusterId(new Random(7));
-    private final BrookNode[] nodes;
-    private final ManagedChannel[] channels;
+    private static final Map<String, String> TEST_TIMINGS = Map.of(
+            "broker.heartbeat.interval.ms", "200",
+            "broker.session.timeout.ms", "3000");
 
-    private TestCluster(Path dir, int size, Map<String, String> overrides) throws IOException {
-        this.dir = dir;
-        this.size = size;
-        this.overrides = overrides;
-        this.raftPorts = new int[size + 1];
-        this.controllerPorts = new int[size + 1];
-        this.nodes = new BrookNode[size + 1];
-        this.channels = new ManagedChannel[size + 1];
-        for (int i = 1; i <= size; i++) {
-            raftPorts[i] = freePort();
-            controllerPorts[i] = freePort();
-        }
+    private final LocalCluster cluster;
+    private final Channels channels;
+
+    private TestCluster(LocalCluster cluster, Channels channels) {
+        this.cluster = cluster;
+        this.channels = channels;
     }
 
     /** Starts {@code size} nodes and waits until every broker is unfenced. */
     static TestCluster start(Path dir, int size, Map<String, String> overrides) throws Exception {
-        TestCluster cluster = new TestCluster(dir, size, overrides);
-        try {
-            List<CompletableFuture<Void>> starting = new ArrayList<>();
-            for (int i = 1; i <= size; i++) {
-                NodeConfig config = cluster.config(i);
-                StorageFormatter.format(config.metadataDir(), cluster.clusterId, i, false);
-                int id = i;
-                starting.add(CompletableFuture.runAsync(() -> cluster.startNode(id)));
+        Map<String, String> config = new HashMap<>(TEST_TIMINGS);
+        config.putAll(overrides);
+        Channels channels = new Channels(size);
+        return new TestCluster(LocalCluster.start(dir, size, config, channels), channels);
+    }
+
+    /** A plaintext channel to each running broker, opened as it starts and shut down once it stopped. */
+    private static final class Channels implements LocalCluster.NodeListener {
+        private final AtomicReferenceArray<ManagedChannel> channels;
+
+        Channels(int size) {
+            channels = new AtomicReferenceArray<>(size + 1);
+        }
+
+        @Override
+        public void started(int id, BrookNode node) {
+            channels.set(id, NettyChannelBuilder.forAddress("127.0.0.1", node.brokerPort()).usePlaintext().build());
+        }
+
+        @Override
+        public void stopped(int id) {
+            ManagedChannel channel = channels.getAndSet(id, null);
+            if (channel != null) {
+                channel.shutdownNow();
             }
-            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            for (int i = 1; i <= size; i++) {
-                cluster.awaitUnfenced(i);
-            }
-            return cluster;
-        } catch (Exception | Error e) {
-            cluster.close();
-            throw e;
         }
     }
 
-    NodeConfig config(int id) {
-        Map<String, String> raw = new HashMap<>();
-        raw.put("node.id", Integer.toString(id));
-        raw.put("process.roles", "broker,controller");
-        raw.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPorts[id]);
-        StringBuilder voters = new StringBuilder();
-        StringBuilder controllers = new StringBuilder();
-        for (int i = 1; i <= size; i++) {
-            voters.append(i > 1 ? "," : "").append(i).append("@127.0.0.1:").append(raftPorts[i]);
-            controllers.append(i > 1 ? "," : "").append("127.0.0.1:").append(controllerPorts[i]);
-        }
-        raw.put("controller.quorum.voters", voters.toString());
-        raw.put("controller.quorum.bootstrap.servers", controllers.toString());
-        raw.put("log.dirs", dir.resolve("node-" + id).toString());
-        raw.put("broker.heartbeat.interval.ms", "200");
-        raw.put("broker.session.timeout.ms", "3000");
-        raw.put("default.replication.factor", Integer.toString(Math.min(size, 3)));
-        raw.putAll(overrides);
-        return NodeConfig.parse(raw);
+    BrookNode node(int id) {
+        return cluster.node(id);
     }
 
-    private void startNode(int id) {
-        try {
-            BrookNode node = BrookNode.start(config(id));
-            synchronized (this) {
-                nodes[id] = node;
-                channels[id] = NettyChannelBuilder.forAddress("127.0.0.1", node.brokerPort()).usePlaintext().build();
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    synchronized BrookNode node(int id) {
-        return nodes[id];
-    }
-
-    synchronized boolean isRunning(int id) {
-        return nodes[id] != null;
+    boolean isRunning(int id) {
+        return cluster.isRunning(id);
     }
 
     BrokerServiceGrpc.BrokerServiceBlockingStub broker(int id) {
@@ -134,54 +91,32 @@ final class TestCluster implements AutoCloseable {
         return AdminServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
-    synchronized ManagedChannel channel(int id) {
-        if (channels[id] == null) {
+    ManagedChannel channel(int id) {
+        ManagedChannel channel = channels.channels.get(id);
+        if (channel == null || !cluster.isRunning(id)) {
             throw new IllegalStateException("node " + id + " is not running");
         }
-        return channels[id];
+        return channel;
     }
 
     /** Any running node. */
-    synchronized int anyRunning() {
-        for (int i = 1; i <= size; i++) {
-            if (nodes[i] != null) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no node runs");
+    int anyRunning() {
+        return cluster.anyRunning();
     }
 
     /** Crash: no controlled shutdown, calls cut. */
     void halt(int id) {
-        Detached node = detach(id);
-        node.channel().shutdownNow();
-        node.node().halt();
+        cluster.halt(id);
     }
 
     /** Controlled shutdown. */
     void stop(int id) {
-        Detached node = detach(id);
-        node.node().close();
-        node.channel().shutdownNow();
+        cluster.stop(id);
     }
 
-    private record Detached(BrookNode node, ManagedChannel channel) {}
-
-    /** Takes a node out of the running set (so clients stop picking it) before it is stopped. */
-    private synchronized Detached detach(int id) {
-        Detached detached = new Detached(nodes[id], channels[id]);
-        nodes[id] = null;
-        channels[id] = null;
-        return detached;
-    }
-
+    /** Starts a stopped or halted node again on its directories and ports; waits until it is unfenced. */
     void restart(int id) {
-        startNode(id);
-        awaitUnfenced(id);
-    }
-
-    void awaitUnfenced(int id) {
-        await("broker " + id + " unfenced", () -> !node(id).brokerLifecycle().isFenced());
+        cluster.restart(id);
     }
 
     void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) {
@@ -247,24 +182,8 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Override
     public void close() {
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        for (int i = 1; i <= size; i++) {
-            Detached node = detach(i);
-            if (node.channel() != null) {
-                node.channel().shutdownNow();
-            }
-            if (node.node() != null) {
-                stopping.add(CompletableFuture.runAsync(node.node()::halt));
-            }
-        }
-        CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+        cluster.close();
     }
 }
