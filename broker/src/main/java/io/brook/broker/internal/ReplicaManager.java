@@ -1,7 +1,6 @@
 package io.brook.broker.internal;
 
 import io.brook.api.internal.controller.AlterPartitionRequest;
-import io.brook.api.internal.controller.AlterPartitionResponse;
 import io.brook.api.internal.controller.PartitionIsrChange;
 import io.brook.api.internal.controller.PartitionIsrResult;
 import io.brook.api.v1.ErrorCode;
