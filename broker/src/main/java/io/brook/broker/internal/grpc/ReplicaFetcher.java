@@ -78,6 +78,8 @@ final class ReplicaFetcher implements AutoCloseable {
         long notBeforeMs;
         /** When this partition's position was last sent (keepalives skip partitions sent recently). */
         long lastSentMs;
+        /** The leader epoch of the latest reset: later positions are sent only in it. */
+        int startedEpoch = -1;
 
         Follow(Partition partition) {
             this.partition = partition;
@@ -251,6 +253,7 @@ final class ReplicaFetcher implements AutoCloseable {
                 }
                 starts.add(position(f.partition, step.get().leaderEpoch(), true));
                 f.started = true;
+                f.startedEpoch = step.get().leaderEpoch();
             }
         }
         send(starts);
@@ -270,19 +273,34 @@ final class ReplicaFetcher implements AutoCloseable {
                 .setFetchOffset(at).setReset(reset).build();
     }
 
+    /**
+     * The position to report for a started partition, if it may be reported now: only while the
+     * log is reconciled with the leader and epoch of the partition's latest reset (a new epoch the
+     * metadata brought means reconciling first; the fetcher's replacement task resets it).
+     */
+    private Optional<ReplicaPosition> acknowledgement(Follow f) {
+        Optional<FollowerStep> step = f.partition.followerNext();
+        if (!f.started || step.isEmpty() || step.get().leaderId() != leaderId
+                || step.get().leaderEpoch() != f.startedEpoch
+                || !(step.get().action() instanceof PartitionFollowerState.Fetch)) {
+            return Optional.empty();
+        }
+        return Optional.of(position(f.partition, f.startedEpoch, false));
+    }
+
     private void send(List<ReplicaPosition> positions) {
         if (!positions.isEmpty()) {
-            sendAlways(positions);
+            sendAlways(positions, false);
         }
     }
 
-    private void sendAlways(List<ReplicaPosition> positions) {
+    private void sendAlways(List<ReplicaPosition> positions, boolean ack) {
         if (stream == null) {
             return;
         }
         try {
             stream.requests.onNext(FollowerMessage.newBuilder().setReplicaId(localId).setBrokerEpoch(brokerEpoch.getAsLong())
-                    .addAllPositions(positions).build());
+                    .addAllPositions(positions).setAck(ack).build());
         } catch (RuntimeException e) {
             log.debug("Broker {}: sending positions to {} failed: {}", localId, leaderId, e.toString());
             streamEnded(stream);
@@ -306,11 +324,7 @@ final class ReplicaFetcher implements AutoCloseable {
             long now = clock.monotonicMilliseconds();
             for (Follow f : partitions.values()) {
                 if (f.started && now - f.lastSentMs >= KEEPALIVE_MS) {
-                    f.partition.followerNext().ifPresent(step -> {
-                        if (step.leaderId() == leaderId) {
-                            positions.add(position(f.partition, step.leaderEpoch(), false));
-                        }
-                    });
+                    acknowledgement(f).ifPresent(positions::add);
                 }
             }
             send(positions);
@@ -335,51 +349,14 @@ final class ReplicaFetcher implements AutoCloseable {
             if (f == null) {
                 continue;
             }
-            Optional<FollowerStep> step = f.partition.followerNext();
-            if (step.isEmpty() || step.get().leaderId() != leaderId) {
-                continue;
-            }
-            int epoch = step.get().leaderEpoch();
-            if (data.getErrorCode() != ErrorCode.NONE) {
-                f.started = false;
-                rerun = true;
-                if (data.getErrorCode() == ErrorCode.OFFSET_OUT_OF_RANGE) {
-                    if (f.partition.log().logEndOffset() < data.getLogStartOffset()) {
-                        f.partition.restartAt(epoch, data.getLogStartOffset());
-                    } else {
-                        f.partition.reconcileAgain(epoch);
-                    }
-                } else {
-                    f.notBeforeMs = now + BACKOFF_MS;
-                    log.debug("Broker {}: leader {} refused {}: {} {}", localId, leaderId, tp, data.getErrorCode(),
-                            data.getErrorMessage());
-                }
-                continue;
-            }
-            FollowerAppend result;
             try {
-                result = f.partition.appendFromLeader(leaderId, data.getLeaderEpoch(), data.getFromOffset(),
-                        data.getRecords().asReadOnlyByteBuffer(), data.getHighWatermark());
-            } catch (StorageException e) {
-                result = FollowerAppend.FAILED;
-            }
-            switch (result) {
-                case APPENDED -> {
-                    if (!data.getRecords().isEmpty()) {
-                        appended.add(f);
-                    }
-                }
-                case RESYNC -> {
-                    f.started = false;
-                    rerun = true;
-                }
-                case FAILED -> {
-                    f.started = false;
-                    f.partition.reconcileAgain(epoch);
-                    f.notBeforeMs = now + BACKOFF_MS;
-                    rerun = true;
-                }
-                case IGNORED -> { }
+                rerun |= apply(data, f, now, appended);
+            } catch (RuntimeException e) {
+                // One partition's failure (an offline log, say) stays that partition's.
+                log.warn("Broker {}: applying {} from leader {} failed: {}", localId, tp, leaderId, e.toString());
+                f.started = false;
+                f.notBeforeMs = now + BACKOFF_MS;
+                rerun = true;
             }
         }
         if (!appended.isEmpty()) {
@@ -400,13 +377,66 @@ final class ReplicaFetcher implements AutoCloseable {
             // the new positions of what was applied; possibly with none.
             List<ReplicaPosition> acks = new ArrayList<>();
             for (Follow f : appended) {
-                f.partition.followerNext().ifPresent(step -> acks.add(position(f.partition, step.leaderEpoch(), false)));
+                acknowledgement(f).ifPresent(acks::add);
             }
-            sendAlways(acks);
+            sendAlways(acks, true);
         }
         if (rerun) {
             scheduleRun(0);
         }
+    }
+
+    /** Applies one partition's part of a push; returns whether the fetcher should run again. */
+    private boolean apply(PartitionData data, Follow f, long now, List<Follow> appended) {
+        boolean rerun = false;
+        TopicPartition tp = f.partition.topicPartition();
+        Optional<FollowerStep> step = f.partition.followerNext();
+        if (step.isEmpty() || step.get().leaderId() != leaderId) {
+            return rerun;
+        }
+        int epoch = step.get().leaderEpoch();
+        if (data.getErrorCode() != ErrorCode.NONE) {
+            f.started = false;
+            rerun = true;
+            if (data.getErrorCode() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+                if (f.partition.log().logEndOffset() < data.getLogStartOffset()) {
+                    f.partition.restartAt(epoch, data.getLogStartOffset());
+                } else {
+                    f.partition.reconcileAgain(epoch);
+                }
+            } else {
+                f.notBeforeMs = now + BACKOFF_MS;
+                log.debug("Broker {}: leader {} refused {}: {} {}", localId, leaderId, tp, data.getErrorCode(),
+                        data.getErrorMessage());
+            }
+            return rerun;
+        }
+        FollowerAppend result;
+        try {
+            result = f.partition.appendFromLeader(leaderId, data.getLeaderEpoch(), data.getFromOffset(),
+                    data.getRecords().asReadOnlyByteBuffer(), data.getHighWatermark());
+        } catch (StorageException e) {
+            result = FollowerAppend.FAILED;
+        }
+        switch (result) {
+            case APPENDED -> {
+                if (!data.getRecords().isEmpty()) {
+                    appended.add(f);
+                }
+            }
+            case RESYNC -> {
+                f.started = false;
+                rerun = true;
+            }
+            case FAILED -> {
+                f.started = false;
+                f.partition.reconcileAgain(epoch);
+                f.notBeforeMs = now + BACKOFF_MS;
+                rerun = true;
+            }
+            case IGNORED -> { }
+        }
+        return rerun;
     }
 
     private boolean ensureStream() {
@@ -475,8 +505,11 @@ final class ReplicaFetcher implements AutoCloseable {
         public void onNext(LeaderMessage message) {
             submit(() -> {
                 if (stream == this) {
-                    handle(message);
-                    call.request(1);
+                    try {
+                        handle(message);
+                    } finally {
+                        call.request(1); // whatever happened, keep reading this stream
+                    }
                 }
             });
         }

@@ -138,7 +138,9 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                     return;
                 }
                 followerId = message.getReplicaId();
-                awaitingAck = false; // every follower message answers the push before it
+                if (message.getAck()) {
+                    awaitingAck = false;
+                }
                 for (ReplicaPosition position : message.getPositionsList()) {
                     apply(position);
                 }
@@ -167,6 +169,16 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                 return;
             }
             Partition partition = found.get();
+            Tracked current = tracked.get(tp);
+            if (!position.getReset() && (current == null || current.partition != partition
+                    || current.epoch != position.getLeaderEpoch())) {
+                // A position counts only in the epoch it was reset in: the follower may have
+                // learned of a new epoch and not yet reconciled its log with it.
+                untrack(tp);
+                errors.add(error(position, ErrorCode.OFFSET_OUT_OF_RANGE, "a position of " + tp + " in epoch "
+                        + position.getLeaderEpoch() + " without a reset on this stream; reconcile and reset"));
+                return;
+            }
             ReplicaError answer = partition.onFollowerPosition(followerId, position.getLeaderEpoch(),
                     position.getFetchOffset());
             if (answer.error() != ErrorCode.NONE) {
@@ -177,14 +189,14 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                 errors.add(data.build());
                 return;
             }
-            Tracked current = tracked.get(tp);
-            if (position.getReset() || current == null || current.partition != partition
-                    || current.epoch != position.getLeaderEpoch()) {
+            if (position.getReset()) {
                 if (current != null && current.partition != partition) {
                     current.partition.removeListener(this);
                 }
                 tracked.put(tp, new Tracked(partition, position.getLeaderEpoch(), position.getFetchOffset()));
-                partition.addListener(this);
+                if (current == null || current.partition != partition) {
+                    partition.addListener(this); // once per partition and session
+                }
             }
         }
 
@@ -262,6 +274,15 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
                         .setFromOffset(t.sentOffset);
                 if (t.sentOffset < v.logEndOffset()) {
                     ReadResult read = t.partition.log().read(t.sentOffset, PARTITION_MAX_BYTES, Long.MAX_VALUE, true);
+                    Optional<LeaderView> after = t.partition.leaderView();
+                    if (after.isEmpty() || after.get().leaderEpoch() != t.epoch) {
+                        // The leadership moved between the check and the read: the log may already
+                        // hold another leader's records (after a truncation). Send none of it.
+                        lost.add(tp);
+                        message.addPartitions(data.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER).setErrorMessage(
+                                "broker " + replicas.brokerId() + " no longer leads " + tp + " in epoch " + t.epoch));
+                        continue;
+                    }
                     if (read.error() != ErrorCode.NONE) {
                         lost.add(tp);
                         message.addPartitions(data.setErrorCode(read.error()).setErrorMessage(read.message()));
