@@ -635,6 +635,14 @@ public final class Partition {
                 return FollowerAppend.RESYNC;
             }
             if (records.hasRemaining()) {
+                for (RecordBatch batch : RecordBatch.batches(records.duplicate())) {
+                    if (batch.partitionLeaderEpoch() > dataEpoch) {
+                        // Records of a later epoch sent under this one: not this leadership's log.
+                        log.warn("Broker {}: leader {} sent {} records of epoch {} under epoch {}; reconciling again",
+                                localId, fromLeader, topicPartition, batch.partitionLeaderEpoch(), dataEpoch);
+                        return FollowerAppend.FAILED;
+                    }
+                }
                 AppendResult result = partitionLog.appendAsFollower(records);
                 if (result instanceof AppendResult.Rejected rejected) {
                     log.warn("Broker {} could not apply records of {} from leader {}: {} {}", localId, topicPartition,

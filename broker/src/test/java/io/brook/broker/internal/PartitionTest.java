@@ -133,6 +133,9 @@ class PartitionTest {
         assertEquals(FollowerAppend.IGNORED, p.appendFromLeader(3, 1, 0, batch("z"), 0), "another leader");
         assertEquals(FollowerAppend.IGNORED, p.appendFromLeader(2, 0, 0, batch("z"), 0), "an old epoch");
         assertEquals(FollowerAppend.RESYNC, p.appendFromLeader(2, 1, 5, batch("z"), 0), "not contiguous");
+        assertEquals(FollowerAppend.FAILED, p.appendFromLeader(2, 1, 0, leaderBatch(4, "later"), 0),
+                "records of a later epoch under this one");
+        assertEquals(0, log.logEndOffset());
         assertEquals(FollowerAppend.APPENDED, p.appendFromLeader(2, 1, 0, leaderBatch(1, "z"), 1));
         assertEquals(1, p.highWatermark());
     }
