@@ -45,6 +45,8 @@ import org.HdrHistogram.Recorder;
  * thread. Lifecycle: {@link #start}, any number of {@link #takeWindow}, then {@link #stopAndDrain}.
  */
 final class ProducerLoad {
+    private static final io.brook.common.Clock CLOCK = io.brook.common.Clock.system();
+
     private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(120);
 
     private final String topic;
@@ -201,7 +203,7 @@ final class ProducerLoad {
         /** Under the lock. */
         private void sendNext() {
             RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
-            long now = System.currentTimeMillis();
+            long now = CLOCK.milliseconds(); // record create times
             for (int i = 0; i < recordsPerBatch; i++) {
                 builder.append(now, null, values[nextValue]);
                 nextValue = (nextValue + 1) % values.length;
