@@ -164,26 +164,9 @@ public final class Partition {
         listeners.remove(listener);
     }
 
-    public synchronized boolean isLeader() {
-        return leader != null;
-    }
-
-    public synchronized int leaderEpoch() {
-        return leaderEpoch;
-    }
-
-    public synchronized int leaderId() {
-        return leaderId;
-    }
-
     /** The leader's state (tests and status), if this broker leads the partition. */
     public synchronized Optional<PartitionLeaderState> leaderState() {
         return Optional.ofNullable(leader);
-    }
-
-    /** The follower's state, if this broker follows the partition. */
-    public synchronized Optional<PartitionFollowerState> followerState() {
-        return Optional.ofNullable(follower);
     }
 
     // ------------------------------------------------------------------------------- metadata
