@@ -1,5 +1,6 @@
 package io.brook.benchmarks;
 
+import io.brook.common.LoopbackPorts;
 import io.brook.api.internal.controller.AlterConfigOp;
 import io.brook.api.internal.controller.AlterConfigsResource;
 import io.brook.api.internal.controller.AlterableConfig;
@@ -57,8 +58,8 @@ public final class ControllerFailoverBenchmark {
         StringBuilder voters = new StringBuilder();
         List<String> rpc = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(CreateTopicsBenchmark.freePort());
-            rpcPorts[i] = CreateTopicsBenchmark.freePort();
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(LoopbackPorts.free());
+            rpcPorts[i] = LoopbackPorts.free();
             rpc.add("127.0.0.1:" + rpcPorts[i]);
         }
         Process[] processes = new Process[3];

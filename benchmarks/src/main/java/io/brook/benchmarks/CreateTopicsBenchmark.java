@@ -1,5 +1,6 @@
 package io.brook.benchmarks;
 
+import io.brook.common.LoopbackPorts;
 import io.brook.api.internal.controller.BrokerHeartbeatRequest;
 import io.brook.api.internal.controller.CreatableTopic;
 import io.brook.api.internal.controller.CreateTopicsRequest;
@@ -12,9 +13,6 @@ import io.brook.metadata.ControllerClient;
 import io.brook.metadata.ControllerNode;
 import io.brook.metadata.StorageFormatter;
 import io.brook.metadata.Uuids;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,11 +44,6 @@ import java.util.stream.Stream;
 public final class CreateTopicsBenchmark {
     private CreateTopicsBenchmark() {}
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         QuietLogs.apply();
@@ -67,8 +60,8 @@ public final class CreateTopicsBenchmark {
             StringBuilder voters = new StringBuilder();
             int[] rpcPorts = new int[3];
             for (int id = 1; id <= 3; id++) {
-                voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(freePort());
-                rpcPorts[id - 1] = freePort();
+                voters.append(id == 1 ? "" : ",").append(id).append("@127.0.0.1:").append(LoopbackPorts.free());
+                rpcPorts[id - 1] = LoopbackPorts.free();
                 rpc.add("127.0.0.1:" + rpcPorts[id - 1]);
             }
             for (int id = 1; id <= 3; id++) {

@@ -1,5 +1,6 @@
 package io.brook.benchmarks;
 
+import io.brook.common.LoopbackPorts;
 import com.google.protobuf.ByteString;
 import io.brook.api.v1.AdminServiceGrpc;
 import io.brook.api.v1.BrokerServiceGrpc;
@@ -21,8 +22,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -111,7 +110,7 @@ public final class FailoverBenchmark {
     }
 
     private void run(int runs, String extraConfig) throws Exception {
-        int[] ports = freePorts(3 * NODES);
+        int[] ports = LoopbackPorts.free(3 * NODES);
         for (int i = 1; i <= NODES; i++) {
             brokerPorts[i] = ports[3 * i - 3];
             controllerPorts[i] = ports[3 * i - 2];
@@ -356,22 +355,6 @@ public final class FailoverBenchmark {
                 + "-DskipTests) or pass the jar's path as the argument");
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
 
     /** Polls every 20 ms for up to 120 s; an exception counts as "not yet". */
     private static void await(String what, Callable<Boolean> condition) {

@@ -1,5 +1,6 @@
 package io.brook.benchmarks;
 
+import io.brook.common.LoopbackPorts;
 import io.brook.api.internal.controller.ControllerServiceGrpc;
 import io.brook.api.internal.controller.MetadataUpdate;
 import io.brook.api.internal.controller.WatchMetadataRequest;
@@ -18,10 +19,7 @@ import io.brook.metadata.internal.ratis.RaftQuorumNode;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +97,7 @@ public final class MetadataPropagationBenchmark {
         String clusterId = StorageFormatter.randomClusterId(new Random());
         List<QuorumVoter> voters = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
-            voters.add(new QuorumVoter(id, "127.0.0.1", freePort()));
+            voters.add(new QuorumVoter(id, "127.0.0.1", LoopbackPorts.free()));
         }
         ExecutorService sender = Executors.newFixedThreadPool(2);
         List<RaftQuorumNode> nodes = new ArrayList<>();
@@ -218,9 +216,4 @@ public final class MetadataPropagationBenchmark {
                 .setName(key).setValue(value)).build());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 }

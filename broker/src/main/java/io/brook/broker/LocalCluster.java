@@ -1,11 +1,10 @@
 package io.brook.broker;
 
+import io.brook.common.LoopbackPorts;
 import io.brook.common.Clock;
 import io.brook.metadata.StorageFormatter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,8 +64,8 @@ public final class LocalCluster implements AutoCloseable {
         this.controllerPorts = new int[size + 1];
         this.nodes = new BrookNode[size + 1];
         for (int i = 1; i <= size; i++) {
-            raftPorts[i] = freePort();
-            controllerPorts[i] = freePort();
+            raftPorts[i] = LoopbackPorts.free();
+            controllerPorts[i] = LoopbackPorts.free();
         }
     }
 
@@ -251,11 +250,6 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** Halts every running node, in parallel. */
     @Override

@@ -1,5 +1,6 @@
 package io.brook.broker;
 
+import io.brook.common.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +12,6 @@ import io.brook.metadata.ControllerClient;
 import io.brook.metadata.StorageFormatException;
 import io.brook.metadata.StorageFormatter;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,18 +27,13 @@ class BrookNodeTest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private Map<String, String> controllerConfig() throws IOException {
         Map<String, String> raw = new HashMap<>();
         raw.put("node.id", "1");
         raw.put("process.roles", "controller");
         raw.put("listeners", "CONTROLLER://127.0.0.1:0");
-        raw.put("controller.quorum.voters", "1@127.0.0.1:" + freePort());
+        raw.put("controller.quorum.voters", "1@127.0.0.1:" + LoopbackPorts.free());
         raw.put("controller.quorum.election.timeout.ms", "500");
         raw.put("log.dirs", dir.resolve("data").toString());
         return raw;

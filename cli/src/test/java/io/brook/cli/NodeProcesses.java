@@ -1,5 +1,6 @@
 package io.brook.cli;
 
+import io.brook.common.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,6 @@ import io.grpc.Status;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ final class NodeProcesses implements AutoCloseable {
         this.size = size;
         this.processes = new Process[size + 1];
         this.channels = new ManagedChannel[size + 1];
-        int[] ports = freePorts(3 * size);
+        int[] ports = LoopbackPorts.free(3 * size);
         brokerPorts = new int[size + 1];
         controllerPorts = new int[size + 1];
         raftPorts = new int[size + 1];
@@ -287,23 +286,6 @@ final class NodeProcesses implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        // All open at once, so that no port is handed out twice.
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
 
     /** Kills every process still running (SIGKILL) and waits for each to be gone. */
     @Override

@@ -1,5 +1,6 @@
 package io.brook.metadata;
 
+import io.brook.common.LoopbackPorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,8 +20,6 @@ import io.brook.metadata.internal.ratis.QuorumConfig;
 import io.brook.metadata.testing.Await;
 import io.brook.storage.LogConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,19 +77,12 @@ class ControllerNodeTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private void startCluster(int n) throws IOException {
         StringBuilder v = new StringBuilder();
         for (int id = 1; id <= n; id++) {
-            v.append(v.length() == 0 ? "" : ",").append(id).append("@127.0.0.1:").append(freePort());
-            rpcPorts.put(id, freePort());
+            v.append(v.length() == 0 ? "" : ",").append(id).append("@127.0.0.1:").append(LoopbackPorts.free());
+            rpcPorts.put(id, LoopbackPorts.free());
         }
         voters = v.toString();
         for (int id = 1; id <= n; id++) {
@@ -246,8 +238,8 @@ class ControllerNodeTest {
         startCluster(3);
         ControllerClient client = client();
         register(client, 1);
-        int raftPort = freePort();
-        rpcPorts.put(4, freePort());
+        int raftPort = LoopbackPorts.free();
+        rpcPorts.put(4, LoopbackPorts.free());
         start(4, "127.0.0.1:" + raftPort);
         ControllerClient withFour = client();
         var added = get(withFour.addRaftVoter(io.brook.api.internal.controller.AddRaftVoterRequest.newBuilder()

@@ -1,5 +1,6 @@
 package io.brook.metadata.internal.ratis;
 
+import io.brook.common.LoopbackPorts;
 import io.brook.metadata.testing.Await;
 import io.brook.api.internal.metadata.ConfigRecord;
 import io.brook.api.internal.metadata.ConfigResourceType;
@@ -13,8 +14,6 @@ import io.brook.metadata.internal.LeadershipListener;
 import io.brook.metadata.internal.MetadataLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ final class TestQuorum implements AutoCloseable {
         this.snapshotIntervalBytes = snapshotIntervalBytes;
         this.logSegmentBytes = logSegmentBytes;
         for (int id = 1; id <= voterCount; id++) {
-            QuorumVoter voter = new QuorumVoter(id, "127.0.0.1", freePort());
+            QuorumVoter voter = new QuorumVoter(id, "127.0.0.1", LoopbackPorts.free());
             voters.add(voter);
             addresses.put(id, voter);
         }
@@ -106,7 +105,7 @@ final class TestQuorum implements AutoCloseable {
 
     /** Starts (or restarts, on the same directory and port) node {@code id}; a new id joins. */
     RaftQuorumNode start(int id) {
-        QuorumVoter self = addresses.computeIfAbsent(id, i -> new QuorumVoter(i, "127.0.0.1", freePort()));
+        QuorumVoter self = addresses.computeIfAbsent(id, i -> new QuorumVoter(i, "127.0.0.1", LoopbackPorts.free()));
         Path dir = root.resolve("node-" + id);
         StorageFormatter.format(dir, clusterId, id, true);
         RecordingListener listener = listeners.computeIfAbsent(id, i -> new RecordingListener());
@@ -248,11 +247,4 @@ final class TestQuorum implements AutoCloseable {
         return node.image().provenance();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
