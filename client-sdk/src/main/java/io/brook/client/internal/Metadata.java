@@ -1,0 +1,158 @@
+package io.brook.client.internal;
+
+import io.brook.api.v1.BrokerEndpoint;
+import io.brook.api.v1.MetadataRequest;
+import io.brook.client.BrookException;
+import io.brook.client.NetworkException;
+import io.brook.client.TimeoutException;
+import io.brook.common.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The client's view of the cluster. A refresh asks one broker after another — the brokers it knows
+ * first, then the bootstrap servers — until one answers; the answer's topics replace the known
+ * ones. Thread-safe.
+ */
+public final class Metadata {
+    private final Transport transport;
+    private final List<String> bootstrap;
+    private final Clock clock;
+    private final long requestTimeoutMs;
+    private final Backoff backoff;
+    private volatile ClusterView view = ClusterView.EMPTY;
+
+    public Metadata(Transport transport, List<String> bootstrap, Clock clock, long requestTimeoutMs, Backoff backoff) {
+        this.transport = transport;
+        this.bootstrap = List.copyOf(bootstrap);
+        this.clock = clock;
+        this.requestTimeoutMs = requestTimeoutMs;
+        this.backoff = backoff;
+        for (String server : bootstrap) {
+            hostPort(server); // fails early on a malformed address
+        }
+    }
+
+    public ClusterView view() {
+        return view;
+    }
+
+    /** The connection to broker {@code id}, or null when the view does not know it. */
+    public Connection connection(int brokerId) {
+        BrokerEndpoint endpoint = view.brokers().get(brokerId);
+        return endpoint == null ? null : transport.connection(endpoint.getHost(), endpoint.getPort());
+    }
+
+    /** A connection to any broker: a known one, else the first bootstrap server. */
+    public Connection anyConnection() {
+        List<String> candidates = candidates();
+        String[] hostPort = hostPort(candidates.get(0));
+        return transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
+    }
+
+    /** Asks for {@code topics} (all topics when empty) once; completes with the merged view. */
+    public CompletableFuture<ClusterView> refresh(Collection<String> topics) {
+        MetadataRequest request = MetadataRequest.newBuilder().addAllTopics(topics).build();
+        return ask(request, candidates(), 0, null);
+    }
+
+    private CompletableFuture<ClusterView> ask(MetadataRequest request, List<String> candidates, int index,
+            Throwable last) {
+        if (index >= candidates.size()) {
+            return CompletableFuture.failedFuture(new NetworkException("no reachable broker among " + candidates
+                    + (last == null ? "" : ": " + last.getMessage()), false, last));
+        }
+        String[] hostPort = hostPort(candidates.get(index));
+        Connection connection = transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
+        return connection.metadata(request, requestTimeoutMs).handle((response, error) -> {
+            if (error != null) {
+                return ask(request, candidates, index + 1, Futures.unwrap(error));
+            }
+            ClusterView fresh = ClusterView.of(response, clock.nanoseconds());
+            synchronized (this) {
+                view = request.getTopicsCount() == 0 ? fresh : view.merge(fresh);
+                return CompletableFuture.completedFuture(view);
+            }
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * Refreshes {@code topics} until {@code done} holds for the view, with backoff between tries,
+     * for at most {@code timeoutMs}; throws {@link TimeoutException} (not indeterminate) after.
+     */
+    public ClusterView await(Collection<String> topics, Predicate<ClusterView> done, long timeoutMs, String what) {
+        ClusterView current = view;
+        if (done.test(current)) {
+            return current;
+        }
+        long deadline = clock.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Throwable last = null;
+        for (int attempt = 0; ; attempt++) {
+            long remaining = deadline - clock.nanoseconds();
+            if (remaining <= 0) {
+                throw new TimeoutException("timed out after " + timeoutMs + " ms waiting for " + what
+                        + (last == null ? "" : " (last error: " + last.getMessage() + ")"), false, last);
+            }
+            try {
+                current = refresh(topics).get(remaining, TimeUnit.NANOSECONDS);
+                if (done.test(current)) {
+                    return current;
+                }
+            } catch (ExecutionException e) {
+                last = e.getCause();
+                if (last instanceof BrookException b && !b.retriable()) {
+                    throw b;
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrookException(io.brook.api.v1.ErrorCode.UNKNOWN_SERVER_ERROR, "interrupted", e);
+            }
+            long wait = Math.min(backoff.delayMs(attempt), TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds()));
+            if (wait > 0) {
+                Futures.delay(wait);
+            }
+        }
+    }
+
+    private List<String> candidates() {
+        Set<String> candidates = new LinkedHashSet<>();
+        for (BrokerEndpoint broker : view.brokers().values()) {
+            candidates.add(broker.getHost() + ":" + broker.getPort());
+        }
+        candidates.addAll(bootstrap);
+        return new ArrayList<>(candidates);
+    }
+
+    /** {@code host:port} split; an IPv6 host in brackets keeps them off. */
+    public static String[] hostPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            throw new io.brook.common.ConfigException("bootstrap.servers", "Invalid address '" + address
+                    + "' in bootstrap.servers: expected host:port.");
+        }
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String port = address.substring(colon + 1);
+        try {
+            int number = Integer.parseInt(port);
+            if (number < 1 || number > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new io.brook.common.ConfigException("bootstrap.servers", "Invalid port in '" + address
+                    + "' in bootstrap.servers: expected 1-65535.");
+        }
+        return new String[] {host, port};
+    }
+}
