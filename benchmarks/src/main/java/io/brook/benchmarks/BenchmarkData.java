@@ -1,7 +1,7 @@
 package io.brook.benchmarks;
 
-import io.brook.storage.CompressionType;
-import io.brook.storage.RecordBatchBuilder;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.RecordBatchBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

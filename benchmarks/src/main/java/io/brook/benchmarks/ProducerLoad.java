@@ -2,6 +2,8 @@ package io.brook.benchmarks;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.BrokerServiceGrpc;
 import io.brook.api.v1.ErrorCode;
 import io.brook.api.v1.PartitionProduceData;
@@ -10,8 +12,6 @@ import io.brook.api.v1.ProduceRequest;
 import io.brook.api.v1.ProduceStreamRequest;
 import io.brook.api.v1.ProduceStreamResponse;
 import io.brook.api.v1.TopicProduceData;
-import io.brook.storage.CompressionType;
-import io.brook.storage.RecordBatchBuilder;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;

@@ -1,11 +1,11 @@
 package io.brook.benchmarks;
 
+import io.brook.api.records.RecordBatch;
 import io.brook.common.Clock;
 import io.brook.storage.FileIo;
 import io.brook.storage.LogConfig;
 import io.brook.storage.PartitionLog;
 import io.brook.storage.ReadResult;
-import io.brook.storage.RecordBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.CreateTopicsRequest;
 import io.brook.api.v1.CreateTopicsResponse;
 import io.brook.api.v1.ErrorCode;
@@ -30,9 +33,6 @@ import io.brook.api.v1.ProduceStreamResponse;
 import io.brook.api.v1.Record;
 import io.brook.api.v1.RecordList;
 import io.brook.api.v1.TopicProduceData;
-import io.brook.storage.CompressionType;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordBatchBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -208,7 +208,7 @@ class BrokerApiTest {
     private static List<String> valuesOf(FetchPartitionResponse p, long from) {
         List<String> out = new ArrayList<>();
         for (RecordBatch batch : RecordBatch.batches(p.getRecordBatches().asReadOnlyByteBuffer())) {
-            for (io.brook.storage.Record r : batch) {
+            for (io.brook.api.records.Record r : batch) {
                 if (r.offset() >= from) {
                     out.add(new String(r.valueBytes(), StandardCharsets.UTF_8));
                 }

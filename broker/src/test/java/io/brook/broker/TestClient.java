@@ -1,6 +1,7 @@
 package io.brook.broker;
 
 import com.google.protobuf.ByteString;
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.ErrorCode;
 import io.brook.api.v1.FetchPartition;
 import io.brook.api.v1.FetchPartitionResponse;
@@ -16,7 +17,6 @@ import io.brook.api.v1.ProduceResponse;
 import io.brook.api.v1.Record;
 import io.brook.api.v1.RecordList;
 import io.brook.api.v1.TopicProduceData;
-import io.brook.storage.RecordBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +124,7 @@ final class TestClient {
                 throw new AssertionError("fetch failed: " + p.getErrorCode() + " " + p.getErrorMessage());
             }
             for (RecordBatch batch : RecordBatch.batches(p.getRecordBatches().asReadOnlyByteBuffer())) {
-                for (io.brook.storage.Record record : batch) {
+                for (io.brook.api.records.Record record : batch) {
                     if (record.offset() >= offset) {
                         values.add(new String(record.valueBytes(), StandardCharsets.UTF_8));
                     }

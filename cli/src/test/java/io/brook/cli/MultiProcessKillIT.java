@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.CreateTopicsRequest;
 import io.brook.api.v1.CreateTopicsResponse;
 import io.brook.api.v1.ErrorCode;
@@ -23,7 +24,6 @@ import io.brook.api.v1.ProduceRequest;
 import io.brook.api.v1.Record;
 import io.brook.api.v1.RecordList;
 import io.brook.api.v1.TopicProduceData;
-import io.brook.storage.RecordBatch;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -247,7 +247,7 @@ class MultiProcessKillIT {
                     .build()).getTopics(0).getPartitions(0);
             assertEquals(ErrorCode.NONE, p.getErrorCode(), "fetch at " + offset + ": " + p.getErrorMessage());
             for (RecordBatch batch : RecordBatch.batches(p.getRecordBatches().asReadOnlyByteBuffer())) {
-                for (io.brook.storage.Record record : batch) {
+                for (io.brook.api.records.Record record : batch) {
                     if (record.offset() >= offset && record.offset() < p.getHighWatermark()) {
                         out.add(Map.entry(record.offset(), new String(record.valueBytes(), StandardCharsets.UTF_8)));
                     }

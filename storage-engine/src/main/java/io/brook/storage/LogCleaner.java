@@ -1,5 +1,8 @@
 package io.brook.storage;
 
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.storage.internal.LogSegment;
 import io.brook.storage.internal.OffsetCheckpointFile;
 import java.io.IOException;

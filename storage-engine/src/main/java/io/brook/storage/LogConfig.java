@@ -1,5 +1,7 @@
 package io.brook.storage;
 
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.TimestampType;
 import io.brook.common.ConfigDefinitions;
 import io.brook.common.ConfigKey;
 import io.brook.common.ConfigValidator;

@@ -1,5 +1,7 @@
 package io.brook.storage;
 
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.TimestampType;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
 import io.brook.storage.internal.AppendValidation;

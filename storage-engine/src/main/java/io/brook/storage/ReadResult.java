@@ -1,5 +1,6 @@
 package io.brook.storage;
 
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.ErrorCode;
 import java.nio.ByteBuffer;
 

@@ -3,7 +3,11 @@ package io.brook.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brook.storage.testing.Batches;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Header;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
+import io.brook.api.records.testing.Batches;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

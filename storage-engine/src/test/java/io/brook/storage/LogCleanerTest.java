@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.brook.api.records.Record;
 import io.brook.common.ManualClock;
 import io.brook.storage.testing.SimulatedFileIo;
 import io.brook.storage.testing.SimulatedFileIo.CrashMode;

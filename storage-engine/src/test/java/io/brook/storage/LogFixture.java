@@ -3,6 +3,10 @@ package io.brook.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.ManualClock;
 import java.io.IOException;

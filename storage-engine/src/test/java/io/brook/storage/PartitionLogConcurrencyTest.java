@@ -3,6 +3,8 @@ package io.brook.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -6,10 +6,14 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
+import io.brook.api.records.testing.BatchGenerators;
+import io.brook.api.records.testing.BatchSpec;
+import io.brook.api.records.testing.RecordSpec;
 import io.brook.api.v1.ErrorCode;
-import io.brook.storage.testing.BatchGenerators;
-import io.brook.storage.testing.BatchSpec;
-import io.brook.storage.testing.RecordSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

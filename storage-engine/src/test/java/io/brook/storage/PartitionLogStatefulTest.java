@@ -7,6 +7,10 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.ManualClock;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.brook.broker.internal;
 
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.ErrorCode;
 import io.brook.common.Clock;
 import io.brook.metadata.PartitionRegistration;
@@ -13,7 +14,6 @@ import io.brook.storage.AppendResult;
 import io.brook.storage.EpochEndOffset;
 import io.brook.storage.PartitionLog;
 import io.brook.storage.ReadResult;
-import io.brook.storage.RecordBatch;
 import io.brook.storage.StorageException;
 import io.brook.storage.TimestampAndOffset;
 import io.brook.storage.TopicPartition;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.common.ManualClock;
 import io.brook.storage.AppendResult;
-import io.brook.storage.CompressionType;
 import io.brook.storage.LogConfig;
 import io.brook.storage.PartitionLog;
-import io.brook.storage.RecordBatchBuilder;
 import io.brook.storage.testing.SimulatedFileIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package io.brook.storage.internal;
 
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordFormatException;
 import io.brook.api.v1.ErrorCode;
 import io.brook.storage.LogConfig;
-import io.brook.storage.Record;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordFormatException;
 import java.nio.ByteBuffer;
 import java.util.List;
 

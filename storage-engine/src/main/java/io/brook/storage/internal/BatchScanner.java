@@ -1,6 +1,6 @@
 package io.brook.storage.internal;
 
-import io.brook.storage.RecordBatch;
+import io.brook.api.records.RecordBatch;
 import io.brook.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

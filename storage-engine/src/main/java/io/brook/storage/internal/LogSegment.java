@@ -1,9 +1,9 @@
 package io.brook.storage.internal;
 
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordFormatException;
 import io.brook.storage.FileIo;
-import io.brook.storage.Record;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordFormatException;
 import io.brook.storage.StorageFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;

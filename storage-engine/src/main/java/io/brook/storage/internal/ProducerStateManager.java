@@ -1,8 +1,8 @@
 package io.brook.storage.internal;
 
+import io.brook.api.records.RecordBatch;
 import io.brook.api.v1.ErrorCode;
 import io.brook.storage.FileIo;
-import io.brook.storage.RecordBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

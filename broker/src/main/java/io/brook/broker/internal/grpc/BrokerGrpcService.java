@@ -1,5 +1,8 @@
 package io.brook.broker.internal.grpc;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Header;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.BrokerServiceGrpc;
 import io.brook.api.v1.ErrorCode;
 import io.brook.api.v1.FetchRequest;
@@ -26,9 +29,6 @@ import io.brook.broker.internal.Partition;
 import io.brook.broker.internal.Partition.ProduceResult;
 import io.brook.broker.internal.ProducerIds;
 import io.brook.broker.internal.ReplicaManager;
-import io.brook.storage.CompressionType;
-import io.brook.storage.Header;
-import io.brook.storage.RecordBatchBuilder;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;

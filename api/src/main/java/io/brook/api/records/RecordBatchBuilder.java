@@ -1,13 +1,13 @@
-package io.brook.storage;
+package io.brook.api.records;
 
-import io.brook.storage.internal.ByteArrayOutput;
-import io.brook.storage.internal.Compression;
-import io.brook.storage.internal.RecordCodec;
+import io.brook.api.records.internal.ByteArrayOutput;
+import io.brook.api.records.internal.Compression;
+import io.brook.api.records.internal.RecordCodec;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Builds one record batch in Kafka's v2 format (see {@code FORMAT.md}): what a producer sends
+ * Builds one record batch in Kafka's v2 format (see {@code storage-engine/FORMAT.md}): what a producer sends
  * and what compaction writes when it rewrites a batch.
  *
  * <p>Usage: set the header fields, {@link #append} records in offset order, then {@link #build()}

@@ -1,4 +1,4 @@
-package io.brook.storage.internal;
+package io.brook.api.records.internal;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 /**
  * The compression codec of a record batch: bits 0-2 of the batch attributes, with Kafka's ids

@@ -1,4 +1,4 @@
-package io.brook.storage.testing;
+package io.brook.api.records.testing;
 
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.booleans;
@@ -6,10 +6,10 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.brook.storage.CompressionType;
-import io.brook.storage.Header;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.TimestampType;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Header;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.TimestampType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -1,7 +1,7 @@
-package io.brook.storage.testing;
+package io.brook.api.records.testing;
 
-import io.brook.storage.Header;
-import io.brook.storage.Record;
+import io.brook.api.records.Header;
+import io.brook.api.records.Record;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.brook.storage.internal;
+package io.brook.api.records.internal;
 
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-import io.brook.storage.CompressionType;
+import io.brook.api.records.CompressionType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
-package io.brook.storage.testing;
+package io.brook.api.records.testing;
 
-import io.brook.storage.CompressionType;
-import io.brook.storage.Record;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordBatchBuilder;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

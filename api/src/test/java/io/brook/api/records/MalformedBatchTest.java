@@ -1,15 +1,15 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.brook.api.records.internal.ByteArrayOutput;
+import io.brook.api.records.internal.Compression;
+import io.brook.api.records.internal.RecordCodec;
+import io.brook.api.records.testing.Batches;
 import io.brook.api.v1.ErrorCode;
-import io.brook.storage.internal.ByteArrayOutput;
-import io.brook.storage.internal.Compression;
-import io.brook.storage.internal.RecordCodec;
-import io.brook.storage.testing.Batches;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

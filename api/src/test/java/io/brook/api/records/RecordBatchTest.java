@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brook.storage.testing.Batches;
-import io.brook.storage.testing.BatchSpec;
-import io.brook.storage.testing.RecordSpec;
+import io.brook.api.records.testing.Batches;
+import io.brook.api.records.testing.BatchSpec;
+import io.brook.api.records.testing.RecordSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

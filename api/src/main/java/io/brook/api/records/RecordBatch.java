@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 import io.brook.api.v1.ErrorCode;
 import java.nio.ByteBuffer;
@@ -317,7 +317,7 @@ public final class RecordBatch implements Iterable<Record> {
      */
     @Override
     public Iterator<Record> iterator() {
-        return io.brook.storage.internal.RecordCodec.records(this, buffer.duplicate());
+        return io.brook.api.records.internal.RecordCodec.records(this, buffer.duplicate());
     }
 
     /**
@@ -329,7 +329,7 @@ public final class RecordBatch implements Iterable<Record> {
      *     {@link ErrorCode#INVALID_RECORD} for rule violations)
      */
     public void ensureRecordsValid() {
-        io.brook.storage.internal.RecordCodec.validate(this, buffer.duplicate());
+        io.brook.api.records.internal.RecordCodec.validate(this, buffer.duplicate());
     }
 
     @Override

@@ -1,7 +1,7 @@
-package io.brook.storage;
+package io.brook.api.records;
 
-import static io.brook.storage.testing.BatchGenerators.batchSpecs;
-import static io.brook.storage.testing.BatchGenerators.recordLists;
+import static io.brook.api.records.testing.BatchGenerators.batchSpecs;
+import static io.brook.api.records.testing.BatchGenerators.recordLists;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -10,10 +10,10 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.brook.storage.internal.ByteArrayOutput;
-import io.brook.storage.testing.BatchGenerators;
-import io.brook.storage.testing.BatchSpec;
-import io.brook.storage.testing.Batches;
+import io.brook.api.records.internal.ByteArrayOutput;
+import io.brook.api.records.testing.BatchGenerators;
+import io.brook.api.records.testing.BatchSpec;
+import io.brook.api.records.testing.Batches;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * codec, 0 to 1 MiB of payload, headers, null keys and values, extreme timestamps, producer fields.
  *
  * <p>QuickTheories prints the shrunk counterexample and the seed when a property fails. To replay
- * it, run this class with {@code -Dqt.seed=<seed>} (e.g. {@code mvn -o -pl storage-engine test
+ * it, run this class with {@code -Dqt.seed=<seed>} (e.g. {@code mvn -o -pl api test
  * -Dtest=RecordBatchPropertiesTest -Dqt.seed=123456789}), or temporarily add
  * {@code .withFixedSeed(<seed>)} after {@code qt()}. Example counts keep the class at a few seconds;
  * raise them locally with {@code -DQT_EXAMPLES} only if the calls below drop {@code withExamples}.

@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 /**
  * Whose clock a batch's timestamps come from: bit 3 of the batch attributes, as in Kafka

@@ -1,12 +1,12 @@
-package io.brook.storage.internal;
+package io.brook.api.records.internal;
 
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Header;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordFormatException;
+import io.brook.api.records.TimestampType;
 import io.brook.api.v1.ErrorCode;
-import io.brook.storage.CompressionType;
-import io.brook.storage.Header;
-import io.brook.storage.Record;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordFormatException;
-import io.brook.storage.TimestampType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ import java.util.NoSuchElementException;
 
 /**
  * Encoding and decoding of the records section of a batch: Kafka's varint record layout (see
- * {@code FORMAT.md}) and, through {@link Compression}, its codecs.
+ * {@code storage-engine/FORMAT.md}) and, through {@link Compression}, its codecs.
  *
  * <p>Decoding trusts nothing: every length is checked against the bytes actually present before
  * it is used, so a hostile batch can neither read out of bounds nor make us allocate more than

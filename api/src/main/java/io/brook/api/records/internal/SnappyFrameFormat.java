@@ -1,4 +1,4 @@
-package io.brook.storage.internal;
+package io.brook.api.records.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
-package io.brook.storage.testing;
+package io.brook.api.records.testing;
 
-import io.brook.storage.CompressionType;
-import io.brook.storage.Record;
-import io.brook.storage.RecordBatch;
-import io.brook.storage.RecordBatchBuilder;
-import io.brook.storage.TimestampType;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.Record;
+import io.brook.api.records.RecordBatch;
+import io.brook.api.records.RecordBatchBuilder;
+import io.brook.api.records.TimestampType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

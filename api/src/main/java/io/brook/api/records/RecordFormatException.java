@@ -1,4 +1,4 @@
-package io.brook.storage;
+package io.brook.api.records;
 
 import io.brook.api.v1.ErrorCode;
 

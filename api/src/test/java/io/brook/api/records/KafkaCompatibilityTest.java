@@ -1,14 +1,14 @@
-package io.brook.storage;
+package io.brook.api.records;
 
-import static io.brook.storage.testing.BatchGenerators.batchSpecs;
+import static io.brook.api.records.testing.BatchGenerators.batchSpecs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 
-import io.brook.storage.testing.BatchSpec;
-import io.brook.storage.testing.Batches;
-import io.brook.storage.testing.RecordSpec;
+import io.brook.api.records.testing.BatchSpec;
+import io.brook.api.records.testing.Batches;
+import io.brook.api.records.testing.RecordSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
