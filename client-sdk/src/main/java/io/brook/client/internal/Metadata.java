@@ -96,12 +96,12 @@ public final class Metadata {
         Throwable last = null;
         for (int attempt = 0; ; attempt++) {
             long remaining = deadline - clock.nanoseconds();
-            if (remaining <= 0) {
+            if (remaining <= 0 && attempt > 0) { // one look even with no time to wait
                 throw new TimeoutException("timed out after " + timeoutMs + " ms waiting for " + what
                         + (last == null ? "" : " (last error: " + last.getMessage() + ")"), false, last);
             }
             try {
-                current = refresh(topics).get(remaining, TimeUnit.NANOSECONDS);
+                current = refresh(topics).get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
                 if (done.test(current)) {
                     return current;
                 }
