@@ -178,4 +178,30 @@ class ProducerEngineTest {
         assertInstanceOf(RecordTooLargeException.class, e.getCause());
         assertNull(transport.requests.poll());
     }
+
+    @Test
+    void callbacksAndFuturesCarryPartitionOffsetAndTimestamp() throws Exception {
+        producer(Map.of());
+        AtomicReference<RecordMetadata> called = new AtomicReference<>();
+        CompletableFuture<RecordMetadata> future = producer.send(new ProducerRecord("t", 0, 1234L, null, new byte[3],
+                java.util.List.of()), (metadata, error) -> called.set(metadata));
+        ScriptedTransport.answer(nextRequest(), ErrorCode.NONE, 77);
+        RecordMetadata metadata = future.get(5, TimeUnit.SECONDS);
+        assertEquals(new RecordMetadata("t", 0, 77, 1234), metadata);
+        assertEquals(metadata, called.get());
+    }
+
+    @Test
+    void closeWithATimeoutFailsWhatIsUnansweredAsIndeterminate() throws Exception {
+        BrookProducer p = producer(Map.of());
+        CompletableFuture<RecordMetadata> future = p.send(record(10));
+        nextRequest(); // sent, never answered
+        p.close(java.time.Duration.ofMillis(50));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> future.get(5, TimeUnit.SECONDS));
+        assertTrue(((BrookException) e.getCause()).indeterminate(), e.getCause().getMessage());
+        ExecutionException afterClose = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> p.send(record(10)).get(5, TimeUnit.SECONDS));
+        assertTrue(afterClose.getCause().getMessage().contains("closed"));
+    }
 }
