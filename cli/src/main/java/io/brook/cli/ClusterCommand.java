@@ -5,9 +5,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code brook cluster status}: the controller quorum, the brokers and the partitions' health. */
 @Command(name = "cluster", description = "The state of the cluster.", mixinStandardHelpOptions = true,
@@ -22,17 +19,11 @@ final class ClusterCommand extends CommandGroup {
                     "json: {clusterId, controller: {id, term} (null when the quorum did not answer), quorumError, "
                             + "voters: [{id, lag, leader}], brokers: [{id, host, port, rack, alive, fenced, "
                             + "inControlledShutdown}], underReplicatedPartitions, offlinePartitions}."})
-    static final class Status implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Status extends ClientCommand {
         @Override
         public void run() {
             ClusterDescription cluster = client.withAdmin(admin -> admin.describeCluster());
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(json(cluster)));
                 return;

@@ -19,11 +19,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code brook topics}: create, list, describe, grow, configure and delete topics, as Kafka's
@@ -40,16 +37,7 @@ final class TopicsCommand extends CommandGroup {
     @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Create a topic.",
                     "Prints `Created topic TOPIC.`; json: {name, topicId, partitions, replicationFactor}."})
-    static final class Create implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic's name.")
-        String topic;
-
+    static final class Create extends TopicCommand {
         @Option(names = "--partitions", paramLabel = "N",
                 description = "Number of partitions (default: the cluster's num.partitions).")
         Integer partitions;
@@ -67,7 +55,7 @@ final class TopicsCommand extends CommandGroup {
             NewTopic newTopic = new NewTopic(topic, partitions == null ? NewTopic.BROKER_DEFAULT : partitions,
                     replicationFactor == null ? NewTopic.BROKER_DEFAULT : replicationFactor, configs);
             CreatedTopic created = client.withAdmin(admin -> admin.createTopics(List.of(newTopic)).get(0));
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(Json.object("name", created.name(), "topicId", topicId(created.topicId()),
                         "partitions", created.partitions(), "replicationFactor", created.replicationFactor())));
@@ -79,20 +67,14 @@ final class TopicsCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"List topics.", "One name per line; json: an array of {name, topicId, partitions, internal}."})
-    static final class ListTopics implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class ListTopics extends ClientCommand {
         @Option(names = "--exclude-internal", description = "Leave out the cluster's own topics (names starting with __).")
         boolean excludeInternal;
 
         @Override
         public void run() {
             List<TopicListing> topics = client.withAdmin(admin -> admin.listTopics(!excludeInternal));
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(topics.stream().map(t -> Json.object("name", t.name(), "topicId",
                         topicId(t.topicId()), "partitions", t.partitions(), "internal", t.internal())).toList()));
@@ -110,13 +92,7 @@ final class TopicsCommand extends CommandGroup {
                     "json: an array of {name, topicId, internal, partitionCount, replicationFactor, configs, "
                             + "partitions: [{partition, leader (null: none), leaderEpoch, replicas, isr, "
                             + "offlineReplicas, status}]}."})
-    static final class Describe implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
+    static final class Describe extends ClientCommand {
         @Parameters(index = "0", arity = "0..1", paramLabel = "TOPIC", description = "The topic (default: every topic).")
         String topic;
 
@@ -124,7 +100,7 @@ final class TopicsCommand extends CommandGroup {
         public void run() {
             Map<String, TopicDescription> topics = client.withAdmin(admin ->
                     admin.describeTopics(topic == null ? List.of() : List.of(topic)));
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(topics.values().stream().map(Describe::json).toList()));
                 return;
@@ -179,16 +155,7 @@ final class TopicsCommand extends CommandGroup {
             description = {"Grow a topic to more partitions.",
                     "Existing partitions keep their data; keys may map to other partitions from now on. Prints "
                             + "`Topic TOPIC now has N partitions.`; json: {name, partitions}."})
-    static final class Alter implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic.")
-        String topic;
-
+    static final class Alter extends TopicCommand {
         @Option(names = "--partitions", paramLabel = "N", required = true,
                 description = "The new total number of partitions; larger than the current one.")
         int partitions;
@@ -199,7 +166,7 @@ final class TopicsCommand extends CommandGroup {
                 admin.createPartitions(Map.of(topic, partitions));
                 return null;
             });
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(Json.object("name", topic, "partitions", partitions)));
             } else {
@@ -213,16 +180,7 @@ final class TopicsCommand extends CommandGroup {
                     + "(topic: set on the topic; default). With --set or --delete, change them first (all or "
                     + "nothing) and show the result.",
                     "json: an array of {name, value (null: none), source, readOnly}."})
-    static final class Configs implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic.")
-        String topic;
-
+    static final class Configs extends TopicCommand {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a config on the topic; repeatable.")
         Map<String, String> set = new LinkedHashMap<>();
 
@@ -242,7 +200,7 @@ final class TopicsCommand extends CommandGroup {
                 }
                 return admin.describeConfigs(resource);
             });
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (client.json()) {
                 out.println(Json.write(entries.stream().map(e -> Json.object("name", e.name(), "value", e.value(),
                         "source", e.source().name(), "readOnly", e.readOnly())).toList()));
@@ -265,25 +223,21 @@ final class TopicsCommand extends CommandGroup {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = {"Delete a topic and its data.", "Prints `Deleted topic TOPIC.`; json: {name}."})
-    static final class Delete implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic.")
-        String topic;
-
+    static final class Delete extends TopicCommand {
         @Override
         public void run() {
             client.withAdmin(admin -> {
                 admin.deleteTopics(List.of(topic));
                 return null;
             });
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(client.json() ? Json.write(Json.object("name", topic)) : "Deleted topic " + topic + ".");
+            out().println(client.json() ? Json.write(Json.object("name", topic)) : "Deleted topic " + topic + ".");
         }
+    }
+
+    /** A command about one topic, named by its first parameter. */
+    abstract static class TopicCommand extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "TOPIC", description = "The topic.")
+        String topic;
     }
 
     /** A topic id as Kafka prints one: its 16 bytes in URL-safe Base64 without padding. */

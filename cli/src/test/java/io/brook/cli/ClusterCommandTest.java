@@ -8,18 +8,15 @@ import io.brook.common.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * `brook cluster status` (and the partition marks of `brook topics describe`) against three
@@ -27,29 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCommandTest extends CliTestSupport {
-    @TempDir
-    static Path clusterDir;
-    static LocalCluster cluster;
+    @RegisterExtension
+    static final CliCluster cluster = new CliCluster(3, Map.of("replica.lag.time.max.ms", "3000"));
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(clusterDir, 3, Map.of("broker.heartbeat.interval.ms", "200",
-                "broker.session.timeout.ms", "3000", "replica.lag.time.max.ms", "3000"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    /** `brook` with the arguments and the first running broker as the bootstrap server. */
     static Outcome client(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--bootstrap-server");
-        all.add(cluster.brokerAddress(cluster.anyRunning()));
-        return run(all.toArray(String[]::new));
+        return cluster.client(args);
     }
 
     @Test
@@ -58,7 +37,7 @@ class ClusterCommandTest extends CliTestSupport {
         Outcome status = client("cluster", "status");
         assertEquals(0, status.exit(), status.toString());
         String out = status.out();
-        assertTrue(out.startsWith("Cluster id: " + cluster.node(1).clusterId() + "\n"), out);
+        assertTrue(out.startsWith("Cluster id: " + cluster.nodes().node(1).clusterId() + "\n"), out);
         Matcher controller = Pattern.compile("(?m)^Controller: ([123]) \\(leader of the quorum, term (\\d+)\\)$").matcher(out);
         assertTrue(controller.find(), out);
         String leader = controller.group(1);
@@ -66,7 +45,7 @@ class ClusterCommandTest extends CliTestSupport {
         for (int id = 1; id <= 3; id++) {
             String role = leader.equals(Integer.toString(id)) ? "leader  " : "follower";
             assertTrue(Pattern.compile("(?m)^  " + id + "   " + role + "  (\\d+|unknown)$").matcher(out).find(), out);
-            assertTrue(Pattern.compile("(?m)^  " + id + "   127\\.0\\.0\\.1:" + cluster.node(id).brokerPort()
+            assertTrue(Pattern.compile("(?m)^  " + id + "   127\\.0\\.0\\.1:" + cluster.nodes().node(id).brokerPort()
                     + " +- +alive$").matcher(out).find(), out);
         }
         assertTrue(out.contains("Brokers:\n  ID  ADDRESS"), out);
@@ -74,10 +53,10 @@ class ClusterCommandTest extends CliTestSupport {
 
         Outcome json = client("cluster", "status", "--output", "json");
         assertEquals(0, json.exit(), json.toString());
-        assertTrue(Pattern.matches("\\{\"clusterId\":\"" + Pattern.quote(cluster.node(1).clusterId()) + "\","
+        assertTrue(Pattern.matches("\\{\"clusterId\":\"" + Pattern.quote(cluster.nodes().node(1).clusterId()) + "\","
                 + "\"controller\":\\{\"id\":" + leader + ",\"term\":\\d+},\"quorumError\":null,"
                 + "\"voters\":\\[\\{\"id\":1,\"lag\":-?\\d+,\"leader\":(true|false)},.*],"
-                + "\"brokers\":\\[\\{\"id\":1,\"host\":\"127\\.0\\.0\\.1\",\"port\":" + cluster.node(1).brokerPort()
+                + "\"brokers\":\\[\\{\"id\":1,\"host\":\"127\\.0\\.0\\.1\",\"port\":" + cluster.nodes().node(1).brokerPort()
                 + ",\"rack\":null,\"alive\":true,\"fenced\":false,\"inControlledShutdown\":false},.*],"
                 + "\"underReplicatedPartitions\":0,\"offlinePartitions\":0}\n", json.out()), json.out());
     }
@@ -85,7 +64,7 @@ class ClusterCommandTest extends CliTestSupport {
     @Test
     @Order(2)
     void noReachableBrokerIsAnError() throws Exception {
-        Path config = Files.writeString(clusterDir.resolve("short.properties"), "default.api.timeout.ms=300\n");
+        Path config = Files.writeString(cluster.dir().resolve("short.properties"), "default.api.timeout.ms=300\n");
         String nowhere = "127.0.0.1:" + LoopbackPorts.free();
         Outcome outcome = run("cluster", "status", "--bootstrap-server", nowhere, "--command-config", config.toString());
         assertEquals(1, outcome.exit(), outcome.toString());
@@ -101,7 +80,7 @@ class ClusterCommandTest extends CliTestSupport {
         assertTrue(Pattern.compile("(?m)^  \\d +3 +3 +3 +- +ok$").matcher(client("topics", "describe", "spread").out())
                 .find(), "some partition of spread lives on broker 3 only");
 
-        cluster.halt(3);
+        cluster.nodes().halt(3);
         LocalCluster.await("broker 3 is fenced and its partitions are marked", Duration.ofSeconds(60), () ->
                 Pattern.compile("(?m)^  3   127\\.0\\.0\\.1:\\d+ +- +fenced$").matcher(client("cluster", "status").out()).find()
                         && client("topics", "describe", "replicated").out().contains("under-replicated")

@@ -4,47 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.brook.broker.LocalCluster;
 import io.brook.common.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * `brook topics …` end to end through the picocli entry point against one in-process node
  * (broker and controller); each test uses topics of its own.
  */
 class TopicsCommandTest extends CliTestSupport {
-    @TempDir
-    static Path clusterDir;
-    static LocalCluster cluster;
+    @RegisterExtension
+    static final CliCluster cluster = new CliCluster(1, Map.of());
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.start(clusterDir, 1, Map.of("broker.heartbeat.interval.ms", "200",
-                "broker.session.timeout.ms", "3000"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    /** `brook` with the arguments and this cluster as the bootstrap server. */
     static Outcome client(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--bootstrap-server");
-        all.add(cluster.brokerAddress(1));
-        return run(all.toArray(String[]::new));
+        return cluster.client(args);
     }
 
     static void assertOk(Outcome outcome) {
@@ -187,7 +165,7 @@ class TopicsCommandTest extends CliTestSupport {
 
     @Test
     void noReachableBrokerIsAnErrorNamingTheAddresses() throws Exception {
-        Path config = Files.writeString(clusterDir.resolve("short-timeout.properties"), "default.api.timeout.ms=500\n");
+        Path config = Files.writeString(cluster.dir().resolve("short-timeout.properties"), "default.api.timeout.ms=500\n");
         String nowhere = "127.0.0.1:" + LoopbackPorts.free();
         Outcome outcome = run("topics", "list", "--bootstrap-server", nowhere, "--command-config", config.toString());
         assertEquals(1, outcome.exit(), outcome.toString());
@@ -198,12 +176,12 @@ class TopicsCommandTest extends CliTestSupport {
 
     @Test
     void badClientConfigurationIsAnErrorNamingTheKey() throws Exception {
-        Path config = Files.writeString(clusterDir.resolve("bad.properties"), "request.timeout.msec=5\n");
+        Path config = Files.writeString(cluster.dir().resolve("bad.properties"), "request.timeout.msec=5\n");
         assertError("Invalid client configuration in " + config + ": Unknown configuration 'request.timeout.msec' "
                         + "(did you mean 'request.timeout.ms'?).",
                 client("topics", "list", "--command-config", config.toString()));
-        assertError("Cannot read the command config " + clusterDir.resolve("missing") + ": no such file.",
-                client("topics", "list", "--command-config", clusterDir.resolve("missing").toString()));
+        assertError("Cannot read the command config " + cluster.dir().resolve("missing") + ": no such file.",
+                client("topics", "list", "--command-config", cluster.dir().resolve("missing").toString()));
         assertError("Invalid address 'nohost' in bootstrap.servers: expected host:port.",
                 run("topics", "list", "--bootstrap-server", "nohost"));
     }

@@ -1,7 +1,6 @@
 package io.brook.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import io.brook.api.v1.TopicMetadata;
 import io.brook.client.internal.Connection;
 import io.brook.client.internal.Transport;
 import io.brook.common.ManualClock;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +127,7 @@ class BrookAdminRetryTest {
             public Connection connection(String host, int port) {
                 for (ScriptedBroker broker : brokers) {
                     if (broker.address.equals(host + ":" + port)) {
-                        return broker;
+                        return broker.connection;
                     }
                 }
                 throw new AssertionError("no broker at " + host + ":" + port);
@@ -152,104 +152,41 @@ class BrookAdminRetryTest {
 
     /**
      * A broker whose create, delete and list answers are scripted, in order; metadata shows every
-     * topic asked about as existing. Every other call is unexpected.
+     * topic asked about as existing. Every other call fails as unexpected.
      */
-    private static final class ScriptedBroker implements Connection {
+    private static final class ScriptedBroker {
         final String address;
         final List<Function<CreateTopicsRequest, CompletableFuture<CreateTopicsResponse>>> creates = new ArrayList<>();
         final List<Function<DeleteTopicsRequest, CompletableFuture<DeleteTopicsResponse>>> deletes = new ArrayList<>();
         final List<Function<ListTopicsRequest, CompletableFuture<ListTopicsResponse>>> lists = new ArrayList<>();
         final List<CreateTopicsRequest> createRequests = new ArrayList<>();
         int listRequests;
+        final Connection connection;
 
         ScriptedBroker(String address) {
             this.address = address;
-        }
-
-        @Override
-        public String address() {
-            return address;
-        }
-
-        @Override
-        public CompletableFuture<CreateTopicsResponse> createTopics(CreateTopicsRequest request, long timeoutMs) {
-            createRequests.add(request);
-            return creates.remove(0).apply(request);
-        }
-
-        @Override
-        public CompletableFuture<DeleteTopicsResponse> deleteTopics(DeleteTopicsRequest request, long timeoutMs) {
-            return deletes.remove(0).apply(request);
-        }
-
-        @Override
-        public CompletableFuture<ListTopicsResponse> listTopics(ListTopicsRequest request, long timeoutMs) {
-            listRequests++;
-            return lists.remove(0).apply(request);
-        }
-
-        @Override
-        public CompletableFuture<MetadataResponse> metadata(MetadataRequest request, long timeoutMs) {
-            MetadataResponse.Builder response = MetadataResponse.newBuilder();
-            request.getTopicsList().forEach(t -> response.addTopics(TopicMetadata.newBuilder().setName(t)));
-            return CompletableFuture.completedFuture(response.build());
-        }
-
-        private static <T> CompletableFuture<T> unexpected() {
-            return CompletableFuture.failedFuture(new AssertionError("unexpected call"));
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.FetchResponse> fetch(io.brook.api.v1.FetchRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.ListOffsetsResponse> listOffsets(
-                io.brook.api.v1.ListOffsetsRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.InitProducerIdResponse> initProducerId(
-                io.brook.api.v1.InitProducerIdRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public ProduceStream openProduceStream(java.util.function.Consumer<io.brook.api.v1.ProduceStreamResponse> onResponse,
-                java.util.function.Consumer<Throwable> onClosed) {
-            throw new AssertionError("unexpected call");
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.DescribeTopicsResponse> describeTopics(
-                io.brook.api.v1.DescribeTopicsRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.CreatePartitionsResponse> createPartitions(
-                io.brook.api.v1.CreatePartitionsRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.DescribeConfigsResponse> describeConfigs(
-                io.brook.api.v1.DescribeConfigsRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.IncrementalAlterConfigsResponse> incrementalAlterConfigs(
-                io.brook.api.v1.IncrementalAlterConfigsRequest request, long timeoutMs) {
-            return unexpected();
-        }
-
-        @Override
-        public CompletableFuture<io.brook.api.v1.DescribeClusterResponse> describeCluster(
-                io.brook.api.v1.DescribeClusterRequest request, long timeoutMs) {
-            return unexpected();
+            this.connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "address", "toString" -> address;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "createTopics" -> {
+                            createRequests.add((CreateTopicsRequest) args[0]);
+                            yield creates.remove(0).apply((CreateTopicsRequest) args[0]);
+                        }
+                        case "deleteTopics" -> deletes.remove(0).apply((DeleteTopicsRequest) args[0]);
+                        case "listTopics" -> {
+                            listRequests++;
+                            yield lists.remove(0).apply((ListTopicsRequest) args[0]);
+                        }
+                        case "metadata" -> {
+                            MetadataResponse.Builder response = MetadataResponse.newBuilder();
+                            ((MetadataRequest) args[0]).getTopicsList().forEach(t ->
+                                    response.addTopics(TopicMetadata.newBuilder().setName(t)));
+                            yield CompletableFuture.completedFuture(response.build());
+                        }
+                        default -> CompletableFuture.failedFuture(new AssertionError("unexpected " + method.getName()));
+                    });
         }
     }
 }
