@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
-        subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, ConfigCommand.class})
+        subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, TopicsCommand.class,
+                ClusterCommand.class, ConfigCommand.class})
 public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */
@@ -22,6 +23,7 @@ public final class Brook extends CommandGroup {
         CommandLine commandLine = new CommandLine(new Brook(), factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // --output json
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("Error: " + (e instanceof CliException || e.getMessage() != null ? e.getMessage() : e));
             return 1;

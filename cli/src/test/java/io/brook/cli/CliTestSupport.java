@@ -19,6 +19,17 @@ abstract class CliTestSupport {
         return Brook.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
+    /** One run's exit status and what it printed. */
+    record Outcome(int exit, String out, String err) {}
+
+    /** Runs `brook` with output of its own (not added to {@link #out} and {@link #err}). */
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Brook.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
     Path config(String text) throws IOException {
         Path file = dir.resolve("server.properties");
         Files.writeString(file, text);

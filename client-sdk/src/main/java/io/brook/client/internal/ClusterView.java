@@ -32,17 +32,22 @@ public record ClusterView(String clusterId, Map<Integer, BrokerEndpoint> brokers
         }
         Map<String, TopicView> topics = new HashMap<>();
         for (TopicMetadata topic : response.getTopicsList()) {
-            List<PartitionInfo> partitions = new ArrayList<>();
-            for (PartitionMetadata p : topic.getPartitionsList()) {
-                partitions.add(new PartitionInfo(topic.getName(), p.getPartition(),
-                        p.getErrorCode() == ErrorCode.NONE ? p.getLeaderId() : -1, p.getLeaderEpoch(),
-                        p.getReplicasList(), p.getIsrList(), p.getOfflineReplicasList()));
-            }
-            partitions.sort(Comparator.comparingInt(PartitionInfo::partition));
             topics.put(topic.getName(), new TopicView(topic.getName(), topic.getErrorCode(), topic.getErrorMessage(),
-                    List.copyOf(partitions)));
+                    partitions(topic)));
         }
         return new ClusterView(response.getClusterId(), Map.copyOf(brokers), Map.copyOf(topics), nowNanos);
+    }
+
+    /** A topic's partitions in partition order; a partition answered with an error has leader -1. */
+    public static List<PartitionInfo> partitions(TopicMetadata topic) {
+        List<PartitionInfo> partitions = new ArrayList<>();
+        for (PartitionMetadata p : topic.getPartitionsList()) {
+            partitions.add(new PartitionInfo(topic.getName(), p.getPartition(),
+                    p.getErrorCode() == ErrorCode.NONE ? p.getLeaderId() : -1, p.getLeaderEpoch(),
+                    p.getReplicasList(), p.getIsrList(), p.getOfflineReplicasList()));
+        }
+        partitions.sort(Comparator.comparingInt(PartitionInfo::partition));
+        return List.copyOf(partitions);
     }
 
     /** This view with the topics of {@code newer} replaced (brokers from {@code newer}). */

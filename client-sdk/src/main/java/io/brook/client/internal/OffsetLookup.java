@@ -8,138 +8,147 @@ import io.brook.api.v1.ListOffsetsResponse;
 import io.brook.api.v1.ListOffsetsTopic;
 import io.brook.api.v1.ListOffsetsTopicResponse;
 import io.brook.client.BrookException;
-import io.brook.client.OffsetAndTimestamp;
-import io.brook.client.OffsetSpec;
+import io.brook.client.ListOffsetsResultInfo;
 import io.brook.client.PartitionInfo;
 import io.brook.client.TimeoutException;
 import io.brook.client.TopicPartition;
+import io.brook.client.UnknownTopicOrPartitionException;
 import io.brook.common.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * Looks offsets up at each partition's leader (ListOffsets), refreshing metadata and retrying
- * leadership and propagation errors with backoff until the timeout. Used by the consumer (seeks,
- * resets) and the admin client.
+ * Looks offsets up on each partition's leader ({@code ListOffsets} is answered by the leader
+ * only), found through {@link Metadata}. Thread-safe (it keeps no state of its own).
+ *
+ * <p>Each round refreshes the metadata of the topics still pending, sends one request per leader,
+ * and keeps a partition pending when its leader is unknown, its request failed in transit, or it
+ * was answered with a retriable code — {@code NOT_LEADER_OR_FOLLOWER} after a leader change, or
+ * {@code UNKNOWN_TOPIC_OR_PARTITION} from a leader that has not applied the topic's metadata yet.
+ * A topic or partition the metadata says does not exist fails at once.
  */
 public final class OffsetLookup {
     private final Metadata metadata;
     private final Clock clock;
-    private final Backoff backoff;
     private final long requestTimeoutMs;
-    private static final int UNKNOWN_TOPIC_ATTEMPTS = 4;
+    private final Backoff backoff;
 
-    public OffsetLookup(Metadata metadata, Clock clock, Backoff backoff, long requestTimeoutMs) {
+    public OffsetLookup(Metadata metadata, Clock clock, long requestTimeoutMs, Backoff backoff) {
         this.metadata = metadata;
         this.clock = clock;
-        this.backoff = backoff;
         this.requestTimeoutMs = requestTimeoutMs;
+        this.backoff = backoff;
     }
 
-    /** The offsets for {@code specs}, within {@code timeoutMs}. */
-    public Map<TopicPartition, OffsetAndTimestamp> lookup(Map<TopicPartition, OffsetSpec> specs, long timeoutMs) {
-        Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> pending = new LinkedHashMap<>(specs);
+    /**
+     * @param timestamps per partition: -2 earliest, -1 latest, otherwise a timestamp in ms
+     * @throws UnknownTopicOrPartitionException if a topic or partition does not exist
+     * @throws TimeoutException (not indeterminate: nothing changes) if some partition had no answer in time
+     * @throws BrookException a partition's non-retriable error
+     */
+    public Map<TopicPartition, ListOffsetsResultInfo> listOffsets(Map<TopicPartition, Long> timestamps, long timeoutMs) {
         long deadline = clock.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        BrookException last = null;
+        Map<TopicPartition, Long> pending = new TreeMap<>(timestamps);
+        Map<TopicPartition, ListOffsetsResultInfo> results = new HashMap<>();
+        Map<TopicPartition, String> lastError = new TreeMap<>();
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds());
-            if (remainingMs <= 0) {
-                throw new TimeoutException("timed out after " + timeoutMs + " ms looking up offsets of "
-                        + pending.keySet() + (last == null ? "" : ": " + last.getMessage()), false, last);
+            if (attempt > 0) {
+                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds());
+                if (remainingMs <= 0) {
+                    throw new TimeoutException("Could not list the offsets of " + pending.keySet() + " within "
+                            + timeoutMs + " ms (last error: " + lastError.values().stream().distinct().toList() + ").",
+                            false);
+                }
+                Futures.delay(Math.min(backoff.delayMs(attempt - 1), remainingMs));
             }
-            Set<String> topics = pending.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+            long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds()));
             ClusterView view;
             try {
-                view = metadata.await(topics, v -> pending.keySet().stream().allMatch(tp -> known(v, tp)
-                        || unknown(v, tp) != null), remainingMs, "the leaders of " + pending.keySet());
-            } catch (TimeoutException e) {
-                throw last != null && !last.retriable() ? last : e;
-            }
-            Map<Integer, Map<TopicPartition, OffsetSpec>> byLeader = new HashMap<>();
-            boolean retry = false;
-            for (Map.Entry<TopicPartition, OffsetSpec> entry : pending.entrySet()) {
-                BrookException unknown = unknown(view, entry.getKey());
-                if (unknown != null) {
-                    // Right after a topic is created, a broker may not know it yet: ask a few times.
-                    if (attempt >= UNKNOWN_TOPIC_ATTEMPTS) {
-                        throw unknown;
-                    }
-                    last = unknown;
-                    retry = true;
-                    continue;
+                view = Futures.get(metadata.refresh(new TreeSet<>(pending.keySet().stream().map(TopicPartition::topic)
+                        .toList())), remainingMs, "metadata of " + pending.keySet());
+            } catch (BrookException e) {
+                if (!e.retriable()) {
+                    throw e;
                 }
-                PartitionInfo info = view.partition(entry.getKey().topic(), entry.getKey().partition());
-                byLeader.computeIfAbsent(info.leader(), l -> new LinkedHashMap<>()).put(entry.getKey(), entry.getValue());
+                pending.keySet().forEach(tp -> lastError.put(tp, e.getMessage()));
+                continue;
             }
-            for (Map.Entry<Integer, Map<TopicPartition, OffsetSpec>> entry : byLeader.entrySet()) {
-                Connection connection = metadata.connection(entry.getKey());
+            Map<Integer, List<TopicPartition>> byLeader = new TreeMap<>();
+            for (TopicPartition tp : pending.keySet()) {
+                PartitionInfo partition = existing(view, tp);
+                if (partition.leader() < 0 || metadata.connection(partition.leader()) == null) {
+                    lastError.put(tp, "no leader for " + tp);
+                } else {
+                    byLeader.computeIfAbsent(partition.leader(), id -> new ArrayList<>()).add(tp);
+                }
+            }
+            Map<Integer, CompletableFuture<ListOffsetsResponse>> answers = new TreeMap<>();
+            long attemptMs = Math.max(1, Math.min(requestTimeoutMs, remainingMs));
+            byLeader.forEach((leader, partitions) -> answers.put(leader, metadata.connection(leader)
+                    .listOffsets(request(partitions, pending), attemptMs)));
+            for (Map.Entry<Integer, CompletableFuture<ListOffsetsResponse>> answer : answers.entrySet()) {
+                ListOffsetsResponse response;
                 try {
-                    ListOffsetsResponse response = Futures.get(connection.listOffsets(request(entry.getValue()),
-                            Math.min(requestTimeoutMs, Math.max(1, remainingMs))), requestTimeoutMs, "ListOffsets");
-                    for (ListOffsetsTopicResponse topic : response.getTopicsList()) {
-                        for (ListOffsetsPartitionResponse p : topic.getPartitionsList()) {
-                            TopicPartition tp = new TopicPartition(topic.getTopic(), p.getPartition());
-                            if (p.getErrorCode() == ErrorCode.NONE) {
-                                found.put(tp, new OffsetAndTimestamp(p.getOffset(), p.getTimestamp()));
-                                pending.remove(tp);
-                            } else {
-                                BrookException error = Errors.exception(p.getErrorCode(), p.getErrorMessage());
-                                if (!error.retriable()) {
-                                    throw error;
-                                }
-                                last = error;
-                                retry = true;
-                            }
-                        }
-                    }
+                    response = Futures.get(answer.getValue(), attemptMs, "list offsets on broker " + answer.getKey());
                 } catch (BrookException e) {
                     if (!e.retriable()) {
                         throw e;
                     }
-                    last = e;
-                    retry = true;
+                    byLeader.get(answer.getKey()).forEach(tp -> lastError.put(tp, e.getMessage()));
+                    continue;
                 }
-            }
-            if (retry) {
-                metadata.refresh(topics);
-                long wait = Math.min(backoff.delayMs(attempt), TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds()));
-                if (wait > 0) {
-                    Futures.delay(wait);
+                for (ListOffsetsTopicResponse topic : response.getTopicsList()) {
+                    for (ListOffsetsPartitionResponse p : topic.getPartitionsList()) {
+                        TopicPartition tp = new TopicPartition(topic.getTopic(), p.getPartition());
+                        if (!pending.containsKey(tp)) {
+                            continue;
+                        }
+                        if (p.getErrorCode() == ErrorCode.NONE) {
+                            results.put(tp, new ListOffsetsResultInfo(p.getOffset(), p.getTimestamp(), p.getLeaderEpoch()));
+                            pending.remove(tp);
+                        } else if (Errors.retriable(p.getErrorCode())) {
+                            lastError.put(tp, p.getErrorCode() + " from broker " + answer.getKey() + " for " + tp);
+                        } else {
+                            throw Errors.exception(p.getErrorCode(), "Could not list the offsets of " + tp + ": "
+                                    + p.getErrorMessage());
+                        }
+                    }
                 }
             }
         }
-        return found;
+        return results;
     }
 
-    private static boolean known(ClusterView view, TopicPartition tp) {
-        PartitionInfo info = view.partition(tp.topic(), tp.partition());
-        return info != null && !info.offline();
-    }
-
-    /** The error for a partition the view says does not exist, or null. */
-    static BrookException unknown(ClusterView view, TopicPartition tp) {
+    /** The partition's metadata; throws when the view says the topic or the partition does not exist. */
+    private static PartitionInfo existing(ClusterView view, TopicPartition tp) {
         ClusterView.TopicView topic = view.topic(tp.topic());
-        if (topic != null && topic.error() != ErrorCode.NONE) {
-            return Errors.exception(topic.error(), "Topic '" + tp.topic() + "': " + topic.errorMessage());
+        if (topic == null || topic.error() == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+            throw new UnknownTopicOrPartitionException("Topic '" + tp.topic() + "' does not exist.");
         }
-        if (topic != null && (tp.partition() < 0 || tp.partition() >= topic.partitions().size())) {
-            return Errors.exception(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Partition " + tp.partition()
-                    + " of topic '" + tp.topic() + "' does not exist (it has " + topic.partitions().size() + ").");
+        if (topic.error() != ErrorCode.NONE) {
+            throw Errors.exception(topic.error(), "Could not list the offsets of " + tp + ": " + topic.errorMessage());
         }
-        return null;
+        PartitionInfo partition = view.partition(tp.topic(), tp.partition());
+        if (partition == null) {
+            throw new UnknownTopicOrPartitionException("Partition " + tp + " does not exist: topic '" + tp.topic()
+                    + "' has " + topic.partitions().size() + " partition" + (topic.partitions().size() == 1 ? "" : "s")
+                    + ".");
+        }
+        return partition;
     }
 
-    private static ListOffsetsRequest request(Map<TopicPartition, OffsetSpec> specs) {
-        Map<String, ListOffsetsTopic.Builder> topics = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, OffsetSpec> entry : specs.entrySet()) {
-            topics.computeIfAbsent(entry.getKey().topic(), t -> ListOffsetsTopic.newBuilder().setTopic(t))
-                    .addPartitions(ListOffsetsPartition.newBuilder().setPartition(entry.getKey().partition())
-                            .setTimestamp(entry.getValue().wireTimestamp()).setCurrentLeaderEpoch(-1));
+    private static ListOffsetsRequest request(List<TopicPartition> partitions, Map<TopicPartition, Long> timestamps) {
+        Map<String, ListOffsetsTopic.Builder> topics = new TreeMap<>();
+        for (TopicPartition tp : partitions) {
+            topics.computeIfAbsent(tp.topic(), name -> ListOffsetsTopic.newBuilder().setTopic(name))
+                    .addPartitions(ListOffsetsPartition.newBuilder().setPartition(tp.partition())
+                            .setTimestamp(timestamps.get(tp)).setCurrentLeaderEpoch(-1));
         }
         ListOffsetsRequest.Builder request = ListOffsetsRequest.newBuilder();
         topics.values().forEach(request::addTopics);
