@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
         subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, TopicsCommand.class,
-                ClusterCommand.class, ConfigCommand.class})
+                ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class, PerfCommand.class, ConfigCommand.class})
 public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */
@@ -31,7 +31,18 @@ public final class Brook extends CommandGroup {
         return commandLine.execute(args);
     }
 
+    /**
+     * Ratis's relocated gRPC and gRPC itself log through java.util.logging (an INFO line on stderr at
+     * startup); JUL holds loggers weakly, so these references keep the levels set.
+     */
+    private static final java.util.logging.Logger[] QUIET_JUL = {
+        java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc"),
+        java.util.logging.Logger.getLogger("io.grpc")};
+
     public static void main(String[] args) {
+        for (java.util.logging.Logger logger : QUIET_JUL) {
+            logger.setLevel(java.util.logging.Level.WARNING);
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(execute(out, err, args));

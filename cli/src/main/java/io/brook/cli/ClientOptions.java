@@ -2,6 +2,8 @@ package io.brook.cli;
 
 import io.brook.client.BrookAdmin;
 import io.brook.client.BrookException;
+import io.brook.client.PartitionInfo;
+import io.brook.client.TopicDescription;
 import io.brook.common.ConfigException;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,8 +69,33 @@ final class ClientOptions {
         }
     }
 
+    /**
+     * The partitions of {@code topic}, or a {@link CliException} saying it does not exist — so that
+     * produce and consume fail at once instead of waiting for metadata that will not come.
+     */
+    List<PartitionInfo> requireTopic(String topic) {
+        return withAdmin(admin -> {
+            TopicDescription description = admin.describeTopics(List.of(topic)).get(topic);
+            if (description == null) {
+                throw new CliException("Topic '" + topic + "' does not exist.");
+            }
+            return description.partitions();
+        });
+    }
+
+    /** Runs {@code action}, turning the client's failures into one-line {@link CliException}s. */
+    <T> T checked(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (ConfigException e) {
+            throw new CliException(e.getMessage());
+        } catch (BrookException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
     /** The command config's properties with {@code bootstrap.servers} from the flag, the file or the default. */
-    private Properties properties() {
+    Properties properties() {
         Properties properties = new Properties();
         if (commandConfig != null) {
             try (Reader reader = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
