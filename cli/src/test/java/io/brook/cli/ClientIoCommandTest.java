@@ -1,0 +1,129 @@
+package io.brook.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** `brook produce`, `brook consume` and `brook perf` end to end against an in-process 3-node cluster. */
+class ClientIoCommandTest extends CliTestSupport {
+    @RegisterExtension
+    static final CliCluster cluster = new CliCluster(3, Map.of());
+
+    private static final InputStream STDIN = ProduceCommand.input;
+
+    @AfterEach
+    void restoreStdin() {
+        ProduceCommand.input = STDIN;
+    }
+
+    private static Outcome produce(String stdin, String... args) {
+        ProduceCommand.input = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        String[] all = new String[args.length + 1];
+        all[0] = "produce";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cluster.client(all);
+    }
+
+    private static void create(String topic, int partitions) {
+        Outcome created = cluster.client("topics", "create", topic, "--partitions", String.valueOf(partitions),
+                "--replication-factor", "3", "--config", "min.insync.replicas=2");
+        assertEquals(0, created.exit(), created.toString());
+    }
+
+    @Test
+    void linesProducedWithKeysAreConsumedBackWithKeysAndOffsets() {
+        create("lines", 1);
+        Outcome produced = produce("a:1\nb:2\nc:3\n", "lines", "--key-separator", ":", "--print-offsets");
+        assertEquals(0, produced.exit(), produced.toString());
+        assertEquals("0:0\n0:1\n0:2\n", produced.out());
+        assertEquals("", produced.err());
+        Outcome quiet = produce("d:4\n", "lines", "--key-separator", ":", "--acks", "1", "--compression", "zstd");
+        assertEquals(new Outcome(0, "", ""), quiet, "silent on success");
+
+        Outcome consumed = cluster.client("consume", "lines", "--from-beginning", "--max-messages", "4", "--print-key");
+        assertEquals(0, consumed.exit(), consumed.toString());
+        assertEquals("a\t1\nb\t2\nc\t3\nd\t4\n", consumed.out());
+        assertEquals("Processed a total of 4 messages\n", consumed.err());
+
+        Outcome fromOffset = cluster.client("consume", "lines", "--partition", "0", "--offset", "2", "--max-messages",
+                "2", "--print-offset");
+        assertEquals("Partition:0\tOffset:2\t3\nPartition:0\tOffset:3\t4\n", fromOffset.out());
+
+        Outcome idle = cluster.client("consume", "lines", "--timeout-ms", "300");
+        assertEquals(0, idle.exit(), "no new records: stops after the idle timeout");
+        assertEquals("", idle.out());
+    }
+
+    @Test
+    void recordsWithoutAKeyAndOnAChosenPartition() {
+        create("spread", 3);
+        Outcome produced = produce("x\ny\nz\n", "spread", "--partition", "2", "--print-offsets");
+        assertEquals("2:0\n2:1\n2:2\n", produced.out());
+        Outcome consumed = cluster.client("consume", "spread", "--from-beginning", "--max-messages", "3");
+        assertEquals("x\ny\nz\n", consumed.out());
+    }
+
+    @Test
+    void errorsAreOneLineWithExitStatusOneOrTwo() throws Exception {
+        create("errors", 1);
+        assertError("Topic 'nope' does not exist.", produce("v\n", "nope"));
+        assertError("Topic 'nope' does not exist.", cluster.client("consume", "nope", "--max-messages", "1"));
+        assertError("Line 2 has no key separator ':'.", produce("k:v\nno separator\n", "errors", "--key-separator", ":"));
+        Outcome unknownKey = produce("v\n", "errors", "--producer-property", "no.such.key=1");
+        assertEquals(1, unknownKey.exit());
+        assertTrue(unknownKey.err().startsWith("Error: Unknown configuration 'no.such.key'"), unknownKey.err());
+        Outcome badAcks = produce("v\n", "errors", "--acks", "2");
+        assertEquals(1, badAcks.exit());
+        assertTrue(badAcks.err().contains("acks"), badAcks.err());
+        assertEquals(1, cluster.client("consume", "errors", "--partition", "5", "--max-messages", "1").exit());
+
+        Outcome usage = cluster.client("consume", "errors", "--offset", "3");
+        assertEquals(2, usage.exit(), "--offset without --partition is a usage error");
+
+        Path config = Files.writeString(cluster.dir().resolve("fast.properties"), "default.api.timeout.ms=1500\n");
+        Outcome unreachable = CliTestSupport.run("produce", "errors", "--bootstrap-server", "127.0.0.1:1",
+                "--command-config", config.toString());
+        assertEquals(1, unreachable.exit(), unreachable.toString());
+        assertTrue(unreachable.err().startsWith("Error: No reachable broker among [127.0.0.1:1]"), unreachable.err());
+    }
+
+    private static void assertError(String message, Outcome outcome) {
+        assertEquals(1, outcome.exit(), outcome.toString());
+        assertEquals("Error: " + message + "\n", outcome.err());
+    }
+
+    @Test
+    void perfProduceAndConsumePrintKafkasFormat() {
+        create("perf", 3);
+        Outcome produced = cluster.client("perf", "produce", "--topic", "perf", "--num-records", "500",
+                "--record-size", "100", "--producer-prop", "linger.ms=1");
+        assertEquals(0, produced.exit(), produced.toString());
+        List<String> lines = produced.out().lines().toList();
+        assertTrue(Pattern.matches("500 records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg latency, "
+                + "[0-9.]+ ms max latency, \\d+ ms 50th, \\d+ ms 95th, \\d+ ms 99th, \\d+ ms 99.9th\\.",
+                lines.get(lines.size() - 1)), produced.out());
+
+        Outcome throttled = cluster.client("perf", "produce", "--topic", "perf", "--num-records", "50",
+                "--record-size", "10", "--throughput", "1000", "--acks", "1");
+        assertEquals(0, throttled.exit(), throttled.toString());
+
+        Outcome consumed = cluster.client("perf", "consume", "--topic", "perf", "--messages", "550");
+        assertEquals(0, consumed.exit(), consumed.toString());
+        List<String> csv = consumed.out().lines().toList();
+        assertEquals(ConsumerPerformance.HEADER, csv.get(0));
+        String[] fields = csv.get(1).split(", ");
+        assertEquals("550", fields[4], csv.get(1));
+        assertEquals(2, csv.size(), consumed.out());
+    }
+}
