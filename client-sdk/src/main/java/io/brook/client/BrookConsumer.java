@@ -54,7 +54,7 @@ public final class BrookConsumer implements AutoCloseable {
         int requestTimeoutMs = this.config.get(ClientConfig.REQUEST_TIMEOUT_MS);
         Metadata metadata = new Metadata(this.transport, this.config.get(ClientConfig.BOOTSTRAP_SERVERS), clock,
                 requestTimeoutMs, backoff);
-        this.offsets = new OffsetLookup(metadata, clock, backoff, requestTimeoutMs);
+        this.offsets = new OffsetLookup(metadata, clock, requestTimeoutMs, backoff);
         this.apiTimeoutMs = this.config.get(ClientConfig.DEFAULT_API_TIMEOUT_MS);
         this.fetcher = new Fetcher(new Fetcher.Settings(this.config.get(ConsumerConfig.FETCH_MIN_BYTES),
                 this.config.get(ConsumerConfig.FETCH_MAX_WAIT_MS), fetchMaxBytes,
@@ -111,10 +111,10 @@ public final class BrookConsumer implements AutoCloseable {
      */
     public void seekToTimestamp(Collection<TopicPartition> partitions, long timestampMs) {
         ensureOpen();
-        Map<TopicPartition, OffsetAndTimestamp> found = offsetsForTimes(timestamps(partitions, timestampMs));
+        Map<TopicPartition, ListOffsetsResultInfo> found = offsetsForTimes(timestamps(partitions, timestampMs));
         Map<TopicPartition, OffsetSpec> atEnd = new HashMap<>();
         for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp offset = found.get(partition);
+            ListOffsetsResultInfo offset = found.get(partition);
             if (offset == null || offset.offset() < 0) {
                 atEnd.put(partition, OffsetSpec.latest());
             } else {
@@ -134,9 +134,7 @@ public final class BrookConsumer implements AutoCloseable {
 
     private void seekTo(Collection<TopicPartition> partitions, OffsetSpec spec) {
         ensureOpen();
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        partitions.forEach(p -> specs.put(p, spec));
-        offsets.lookup(specs, apiTimeoutMs).forEach((partition, offset) -> fetcher.seek(partition, offset.offset()));
+        lookup(partitions, spec).forEach(fetcher::seek);
     }
 
     /** The offset of the next record the partition will return (resolving it now if it has none). */
@@ -146,11 +144,11 @@ public final class BrookConsumer implements AutoCloseable {
     }
 
     /** For each partition, the first offset whose record's timestamp is at least the given one (-1: none). */
-    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+    public Map<TopicPartition, ListOffsetsResultInfo> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
         ensureOpen();
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        timestamps.forEach((p, t) -> specs.put(p, OffsetSpec.forTimestamp(t)));
-        return offsets.lookup(specs, apiTimeoutMs);
+        Map<TopicPartition, Long> wire = new HashMap<>();
+        timestamps.forEach((p, t) -> wire.put(p, OffsetSpec.forTimestamp(t).wireTimestamp()));
+        return offsets.listOffsets(wire, apiTimeoutMs);
     }
 
     public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
@@ -163,10 +161,10 @@ public final class BrookConsumer implements AutoCloseable {
 
     private Map<TopicPartition, Long> lookup(Collection<TopicPartition> partitions, OffsetSpec spec) {
         ensureOpen();
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
-        partitions.forEach(p -> specs.put(p, spec));
+        Map<TopicPartition, Long> wire = new HashMap<>();
+        partitions.forEach(p -> wire.put(p, spec.wireTimestamp()));
         Map<TopicPartition, Long> result = new HashMap<>();
-        offsets.lookup(specs, apiTimeoutMs).forEach((p, o) -> result.put(p, o.offset()));
+        offsets.listOffsets(wire, apiTimeoutMs).forEach((p, o) -> result.put(p, o.offset()));
         return result;
     }
 

@@ -14,7 +14,7 @@ import io.brook.client.BrookException;
 import io.brook.client.ConsumerRecord;
 import io.brook.client.ConsumerRecords;
 import io.brook.client.CorruptRecordException;
-import io.brook.client.OffsetAndTimestamp;
+import io.brook.client.ListOffsetsResultInfo;
 import io.brook.client.OffsetOutOfRangeException;
 import io.brook.client.OffsetSpec;
 import io.brook.client.PartitionInfo;
@@ -135,21 +135,21 @@ public final class Fetcher {
 
     /** Gives partitions without a position the one auto.offset.reset names. */
     private void resolvePositions(long timeoutMs) {
-        Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        Map<TopicPartition, Long> specs = new HashMap<>();
         for (Map.Entry<TopicPartition, State> entry : assigned.entrySet()) {
             if (entry.getValue().position == null) {
                 if (settings.autoOffsetReset().equals("none")) {
                     throw new OffsetOutOfRangeException("Partition " + entry.getKey() + " has no position and "
                             + "auto.offset.reset is none: seek first.");
                 }
-                specs.put(entry.getKey(), settings.autoOffsetReset().equals("earliest")
-                        ? OffsetSpec.earliest() : OffsetSpec.latest());
+                specs.put(entry.getKey(), (settings.autoOffsetReset().equals("earliest")
+                        ? OffsetSpec.earliest() : OffsetSpec.latest()).wireTimestamp());
             }
         }
         if (specs.isEmpty()) {
             return;
         }
-        for (Map.Entry<TopicPartition, OffsetAndTimestamp> entry : offsets.lookup(specs, timeoutMs).entrySet()) {
+        for (Map.Entry<TopicPartition, ListOffsetsResultInfo> entry : offsets.listOffsets(specs, timeoutMs).entrySet()) {
             State state = assigned.get(entry.getKey());
             if (state != null && state.position == null) {
                 state.position = entry.getValue().offset();
