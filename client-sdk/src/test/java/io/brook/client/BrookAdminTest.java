@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class BrookAdminTest {
     @TempDir
     static Path dir;
-    static AdminTestCluster cluster;
+    static ClusterFixture cluster;
     static BrookAdmin admin;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = AdminTestCluster.start(dir, 3);
+        cluster = ClusterFixture.start(dir, 3);
         admin = cluster.admin();
     }
 
@@ -149,7 +149,7 @@ class BrookAdminTest {
     void describeClusterShowsTheQuorumAndEveryBroker() {
         ClusterDescription description = admin.describeCluster();
         assertEquals(Optional.empty(), description.quorumError());
-        assertEquals(cluster.cluster().node(1).clusterId(), description.clusterId());
+        assertEquals(cluster.cluster.node(1).clusterId(), description.clusterId());
         assertTrue(description.controllerId() >= 1 && description.controllerId() <= 3, description.toString());
         assertTrue(description.controllerTerm() >= 1, description.toString());
         assertEquals(List.of(1, 2, 3), description.voters().stream().map(ClusterDescription.Voter::nodeId).toList());
@@ -157,17 +157,17 @@ class BrookAdminTest {
         for (ClusterDescription.Broker broker : description.brokers()) {
             assertTrue(broker.alive(), broker.toString());
             assertEquals("127.0.0.1", broker.host());
-            assertEquals(cluster.cluster().node(broker.id()).brokerPort(), broker.port());
+            assertEquals(cluster.cluster.node(broker.id()).brokerPort(), broker.port());
         }
         assertEquals(0, description.offlinePartitions());
     }
 
     @Test
-    void listOffsetsFindsEarliestLatestAndByTimestampOnTheLeaders() {
+    void listOffsetsFindsEarliestLatestAndByTimestampOnTheLeaders() throws Exception {
         admin.createTopics(List.of(new NewTopic("offsets", 2, 3)));
         TopicPartition p0 = new TopicPartition("offsets", 0);
         TopicPartition p1 = new TopicPartition("offsets", 1);
-        assertEquals(0, cluster.produce(admin, p0, List.of("a", "b", "c"), List.of(1_000L, 2_000L, 3_000L)));
+        assertEquals(0, cluster.produce(p0, List.of("a", "b", "c"), List.of(1_000L, 2_000L, 3_000L)));
 
         Map<TopicPartition, ListOffsetsResultInfo> found = admin.listOffsets(Map.of(
                 p0, OffsetSpec.earliest(), p1, OffsetSpec.latest()));

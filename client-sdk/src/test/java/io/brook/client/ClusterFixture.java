@@ -60,6 +60,37 @@ final class ClusterFixture implements AutoCloseable {
         return joiner.toString();
     }
 
+    BrookAdmin admin() {
+        return admin(Map.of());
+    }
+
+    /** An admin on every running broker, with {@code overrides}. */
+    BrookAdmin admin(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrap());
+        config.putAll(overrides);
+        return new BrookAdmin(config);
+    }
+
+    /**
+     * Writes {@code values} to the partition with acks=all, each with the matching timestamp, in
+     * order; returns the first one's offset.
+     */
+    long produce(TopicPartition tp, List<String> values, List<Long> timestamps) throws Exception {
+        try (BrookProducer producer = new BrookProducer(Map.of("bootstrap.servers", bootstrap()))) {
+            List<java.util.concurrent.CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < values.size(); i++) {
+                sent.add(producer.send(new ProducerRecord(tp.topic(), tp.partition(), timestamps.get(i), null,
+                        values.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of())));
+            }
+            long first = sent.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS).offset();
+            for (var future : sent) {
+                future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            return first;
+        }
+    }
+
     private Connection connection(int id) {
         String[] hostPort = cluster.brokerAddress(id).split(":");
         return transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
