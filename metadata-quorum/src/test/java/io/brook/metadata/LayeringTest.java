@@ -1,14 +1,7 @@
 package io.brook.metadata;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.brook.common.testing.LayeringRules;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,43 +12,19 @@ import org.junit.jupiter.api.Test;
  * clock and never sleeps.
  */
 class LayeringTest {
-    private record Rule(String forbidden, List<String> allowedDirs, String why) {}
-
-    private static final List<String> EVERYWHERE_BUT_NOTHING = List.of();
-    // Split so that repository-wide searches for these names find only real uses.
-    private static final List<Rule> RULES = List.of(
-            new Rule("org.apache." + "ratis", List.of("io/brook/metadata/internal/ratis/"), "Ratis enters through internal.ratis"),
-            new Rule("import io." + "grpc", List.of("io/brook/metadata/internal/grpc/"), "gRPC enters through internal.grpc"),
-            new Rule("Thread." + "sleep", EVERYWHERE_BUT_NOTHING, "nothing sleeps"),
-            new Rule("System." + "currentTimeMillis", List.of("io/brook/metadata/internal/ratis/", "io/brook/metadata/internal/grpc/"),
-                    "the core reads time from the injected Clock"),
-            new Rule("System." + "nanoTime", List.of("io/brook/metadata/internal/ratis/", "io/brook/metadata/internal/grpc/"),
-                    "the core reads time from the injected Clock"),
-            new Rule("Instant." + "now", List.of("io/brook/metadata/internal/ratis/", "io/brook/metadata/internal/grpc/"),
-                    "the core reads time from the injected Clock"));
+    private static final String RATIS = "io/brook/metadata/internal/ratis/";
+    private static final String GRPC = "io/brook/metadata/internal/grpc/";
 
     @Test
-    void mainCodeKeepsTheLayeringRules() throws IOException {
-        Path main = Path.of("src/main/java");
-        List<String> violations = new ArrayList<>();
-        try (Stream<Path> sources = Files.walk(main)) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String relative = main.relativize(source).toString().replace('\\', '/');
-                List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i).trim();
-                    if (line.startsWith("*") || line.startsWith("//") || line.startsWith("/*")) {
-                        continue;
-                    }
-                    for (Rule rule : RULES) {
-                        boolean allowed = rule.allowedDirs().stream().anyMatch(relative::startsWith);
-                        if (!allowed && line.contains(rule.forbidden())) {
-                            violations.add(relative + ":" + (i + 1) + " uses " + rule.forbidden() + " (" + rule.why() + ")");
-                        }
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), violations);
+    void mainCodeKeepsTheLayeringRules() {
+        // Split so that repository-wide searches for these names find only real uses.
+        LayeringRules.forSources(Path.of("src/main/java"))
+                .forbid("org.apache." + "ratis", "Ratis enters through internal.ratis", RATIS)
+                .forbid("import io." + "grpc", "gRPC enters through internal.grpc", GRPC)
+                .forbid("Thread." + "sleep", "nothing sleeps")
+                .forbid("System." + "currentTimeMillis", "the core reads time from the injected Clock", RATIS, GRPC)
+                .forbid("System." + "nanoTime", "the core reads time from the injected Clock", RATIS, GRPC)
+                .forbid("Instant." + "now", "the core reads time from the injected Clock", RATIS, GRPC)
+                .check();
     }
 }
