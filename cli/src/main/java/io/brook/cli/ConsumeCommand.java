@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * {@code --timeout-ms} without one, else runs until Ctrl-C.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the records of TOPIC, one value per line (UTF-8), from every partition or one. Starts at "
+        description = {"Print the records of TOPIC, one value per line (UTF-8; with --output json one object per line: "
+                + "partition, offset, timestamp, key, value), from every partition or one. Starts at "
                 + "the end (new records only) unless --from-beginning or --offset. Stops after --max-messages records "
                 + "or --timeout-ms without a record; otherwise runs until Ctrl-C.", ""})
 final class ConsumeCommand extends ClientCommand {
@@ -111,6 +112,10 @@ final class ConsumeCommand extends ClientCommand {
     }
 
     private String format(ConsumerRecord record) {
+        if (client.json()) {
+            return Json.write(Json.object("partition", record.partition(), "offset", record.offset(),
+                    "timestamp", record.timestamp(), "key", record.keyAsString(), "value", record.valueAsString()));
+        }
         StringBuilder line = new StringBuilder();
         if (printOffset) {
             line.append("Partition:").append(record.partition()).append('\t')

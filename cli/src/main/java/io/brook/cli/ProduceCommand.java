@@ -55,7 +55,7 @@ final class ProduceCommand extends ClientCommand {
             description = "none, gzip, snappy, lz4 or zstd (default: ${DEFAULT-VALUE}).")
     String compression;
 
-    @Option(names = "--print-offsets", description = "Print partition and offset of each record (PARTITION:OFFSET).")
+    @Option(names = "--print-offsets", description = "Print partition and offset of each record (PARTITION:OFFSET; with --output json an object per line).")
     boolean printOffsets;
 
     @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
@@ -103,7 +103,8 @@ final class ProduceCommand extends ClientCommand {
             try {
                 RecordMetadata metadata = future.get();
                 if (printOffsets) {
-                    out.println(metadata.partition() + ":" + metadata.offset());
+                    out.println(client.json() ? Json.write(Json.object("partition", metadata.partition(),
+                            "offset", metadata.offset())) : metadata.partition() + ":" + metadata.offset());
                 }
             } catch (ExecutionException e) {
                 failed++;

@@ -66,6 +66,17 @@ class ClientIoCommandTest extends CliTestSupport {
     }
 
     @Test
+    void jsonOutputIsOneObjectPerRecord() {
+        create("json-lines", 1);
+        Outcome produced = produce("k\"1:v\n", "json-lines", "--key-separator", ":", "--print-offsets", "--output", "json");
+        assertEquals("{\"partition\":0,\"offset\":0}\n", produced.out());
+        Outcome consumed = cluster.client("consume", "json-lines", "--from-beginning", "--max-messages", "1",
+                "--output", "json");
+        assertTrue(Pattern.matches("\\{\"partition\":0,\"offset\":0,\"timestamp\":\\d+,\"key\":\"k\\\\\"1\",\"value\":\"v\"}\n",
+                consumed.out()), consumed.out());
+    }
+
+    @Test
     void recordsWithoutAKeyAndOnAChosenPartition() {
         create("spread", 3);
         Outcome produced = produce("x\ny\nz\n", "spread", "--partition", "2", "--print-offsets");
