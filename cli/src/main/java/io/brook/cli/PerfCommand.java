@@ -44,6 +44,10 @@ final class PerfCommand extends CommandGroup {
         @Option(names = "--acks", paramLabel = "A", description = "all, 1 or 0 (default: the producer's, all).")
         String acks;
 
+        @Option(names = "--warmup-records", paramLabel = "W", defaultValue = "0",
+                description = "Also print a steady-state line for the records after the first W, as Kafka's tool does.")
+        long warmupRecords;
+
         @Option(names = "--producer-prop", paramLabel = "KEY=VALUE",
                 description = "Any producer configuration key (see brook config docs), repeatable.")
         Map<String, String> producerProps = new HashMap<>();
@@ -59,7 +63,7 @@ final class PerfCommand extends CommandGroup {
                 config.put("acks", acks);
             }
             client.checked(() -> new ProducerPerformance(Clock.system(), spec.commandLine().getOut())
-                    .run(config, topic, numRecords, recordSize, throughput));
+                    .run(config, topic, numRecords, recordSize, throughput, warmupRecords));
         }
     }
 
@@ -71,7 +75,8 @@ final class PerfCommand extends CommandGroup {
         @Option(names = "--topic", required = true, paramLabel = "T", description = "The topic.")
         String topic;
 
-        @Option(names = "--messages", required = true, paramLabel = "N", description = "How many records to read.")
+        @Option(names = {"--messages", "--num-records"}, required = true, paramLabel = "N",
+                description = "How many records to read.")
         long messages;
 
         @Option(names = "--timeout", paramLabel = "MS", defaultValue = "10000",

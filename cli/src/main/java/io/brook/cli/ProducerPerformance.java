@@ -35,10 +35,26 @@ final class ProducerPerformance {
     record Result(long records, long errors, double recordsPerSecond, double mbPerSecond, Histogram latencyMs) {}
 
     Result run(Map<String, Object> producerConfig, String topic, long numRecords, int recordSize, double throughput) {
+        return run(producerConfig, topic, numRecords, recordSize, throughput, 0);
+    }
+
+    /**
+     * As Kafka's tool with {@code --warmup-records}: the first {@code warmupRecords} count in the whole
+     * run's line but not in a second, "steady state" line printed after it.
+     */
+    Result run(Map<String, Object> producerConfig, String topic, long numRecords, int recordSize, double throughput,
+            long warmupRecords) {
         byte[] payload = new byte[recordSize];
         new Random(0).nextBytes(payload);
         Recorder window = new Recorder(3);
         Histogram total = new Histogram(3);
+        Recorder steady = new Recorder(3);
+        AtomicLong steadyAcked = new AtomicLong();
+        long[] steadyStart = {0};
+        if (warmupRecords > 0) {
+            out.printf("Warmup first %d records. Steady state results will print after the complete test summary.%n",
+                    warmupRecords);
+        }
         AtomicLong windowBytes = new AtomicLong();
         AtomicLong acked = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -54,6 +70,11 @@ final class ProducerPerformance {
                         LockSupport.parkNanos(wait);
                     }
                 }
+                if (warmupRecords > 0 && i == warmupRecords) {
+                    out.println("In steady state.");
+                    steadyStart[0] = clock.nanoseconds();
+                }
+                boolean inSteadyState = warmupRecords > 0 && i >= warmupRecords;
                 long sent = clock.nanoseconds();
                 producer.send(new ProducerRecord(topic, null, payload), (metadata, error) -> {
                     if (error != null) {
@@ -65,6 +86,10 @@ final class ProducerPerformance {
                     window.recordValue(latencyMs);
                     windowBytes.addAndGet(recordSize);
                     acked.incrementAndGet();
+                    if (inSteadyState) {
+                        steady.recordValue(latencyMs);
+                        steadyAcked.incrementAndGet();
+                    }
                 });
                 long now = clock.nanoseconds();
                 if (now - lastReport[0] >= TimeUnit.MILLISECONDS.toNanos(REPORT_INTERVAL_MS)) {
@@ -74,22 +99,33 @@ final class ProducerPerformance {
             }
             producer.flush();
         }
-        long elapsed = clock.nanoseconds() - start;
+        long end = clock.nanoseconds();
+        long elapsed = end - start;
         total.add(window.getIntervalHistogram());
-        double seconds = Math.max(1e-9, elapsed / 1e9);
         long records = acked.get();
-        double recordsPerSecond = records / seconds;
-        double mbPerSecond = records * (double) recordSize / seconds / (1024 * 1024);
-        out.printf("%d records sent, %.1f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, "
-                        + "%d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n",
-                records, recordsPerSecond, mbPerSecond, total.getMean(), (double) total.getMaxValue(),
-                total.getValueAtPercentile(50), total.getValueAtPercentile(95), total.getValueAtPercentile(99),
-                total.getValueAtPercentile(99.9));
+        Result result = summary("", records, elapsed, recordSize, total, errors.get());
+        if (warmupRecords > 0 && steadyStart[0] != 0) {
+            result = summary(" steady state", steadyAcked.get(), end - steadyStart[0], recordSize,
+                    steady.getIntervalHistogram(), errors.get());
+        }
         if (errors.get() > 0) {
             out.printf("%d records failed; the first error: %s%n", errors.get(), firstError.get().getMessage());
         }
         out.flush();
-        return new Result(records, errors.get(), recordsPerSecond, mbPerSecond, total);
+        return result;
+    }
+
+    /** Kafka's final line: {@code N[ steady state] records sent, X records/sec (Y MB/sec), ...}. */
+    private Result summary(String label, long records, long elapsedNanos, int recordSize, Histogram latency, long errors) {
+        double seconds = Math.max(1e-9, elapsedNanos / 1e9);
+        double recordsPerSecond = records / seconds;
+        double mbPerSecond = records * (double) recordSize / seconds / (1024 * 1024);
+        out.printf("%d%s records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency, "
+                        + "%d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th.%n",
+                records, label, recordsPerSecond, mbPerSecond, latency.getMean(), (double) latency.getMaxValue(),
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(95), latency.getValueAtPercentile(99),
+                latency.getValueAtPercentile(99.9));
+        return new Result(records, errors, recordsPerSecond, mbPerSecond, latency);
     }
 
     private void report(Recorder window, Histogram total, AtomicLong windowBytes, long elapsedNanos) {

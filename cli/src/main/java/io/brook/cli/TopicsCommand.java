@@ -4,6 +4,7 @@ import io.brook.client.AlterConfigOp;
 import io.brook.client.ConfigEntry;
 import io.brook.client.ConfigResource;
 import io.brook.client.CreatedTopic;
+import io.brook.client.TopicExistsException;
 import io.brook.client.NewTopic;
 import io.brook.client.PartitionInfo;
 import io.brook.client.TopicDescription;
@@ -50,12 +51,29 @@ final class TopicsCommand extends CommandGroup {
                 description = "A topic config, for example retention.ms=86400000; repeatable.")
         Map<String, String> configs = new LinkedHashMap<>();
 
+        @Option(names = "--if-not-exists", description = "Succeed without a change when the topic exists already.")
+        boolean ifNotExists;
+
         @Override
         public void run() {
             NewTopic newTopic = new NewTopic(topic, partitions == null ? NewTopic.BROKER_DEFAULT : partitions,
                     replicationFactor == null ? NewTopic.BROKER_DEFAULT : replicationFactor, configs);
-            CreatedTopic created = client.withAdmin(admin -> admin.createTopics(List.of(newTopic)).get(0));
+            CreatedTopic created = client.withAdmin(admin -> {
+                try {
+                    return admin.createTopics(List.of(newTopic)).get(0);
+                } catch (TopicExistsException e) {
+                    if (ifNotExists) {
+                        return null;
+                    }
+                    throw e;
+                }
+            });
             PrintWriter out = out();
+            if (created == null) {
+                out.println(client.json() ? Json.write(Json.object("name", topic, "existed", true))
+                        : "Topic " + topic + " exists already.");
+                return;
+            }
             if (client.json()) {
                 out.println(Json.write(Json.object("name", created.name(), "topicId", topicId(created.topicId()),
                         "partitions", created.partitions(), "replicationFactor", created.replicationFactor())));

@@ -121,15 +121,21 @@ class ClientIoCommandTest extends CliTestSupport {
                 "--record-size", "100", "--producer-prop", "linger.ms=1");
         assertEquals(0, produced.exit(), produced.toString());
         List<String> lines = produced.out().lines().toList();
-        assertTrue(Pattern.matches("500 records sent, [0-9.]+ records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg latency, "
+        assertTrue(Pattern.matches("500 records sent, [0-9]+\\.[0-9]{6} records/sec \\([0-9.]+ MB/sec\\), [0-9.]+ ms avg latency, "
                 + "[0-9.]+ ms max latency, \\d+ ms 50th, \\d+ ms 95th, \\d+ ms 99th, \\d+ ms 99.9th\\.",
                 lines.get(lines.size() - 1)), produced.out());
 
         Outcome throttled = cluster.client("perf", "produce", "--topic", "perf", "--num-records", "50",
-                "--record-size", "10", "--throughput", "1000", "--acks", "1");
+                "--record-size", "10", "--throughput", "1000", "--acks", "1", "--warmup-records", "10");
         assertEquals(0, throttled.exit(), throttled.toString());
+        List<String> warm = throttled.out().lines().toList();
+        assertEquals("Warmup first 10 records. Steady state results will print after the complete test summary.",
+                warm.get(0));
+        assertEquals("In steady state.", warm.get(1));
+        assertTrue(warm.get(warm.size() - 1).startsWith("40 steady state records sent, "), throttled.out());
+        assertTrue(warm.get(warm.size() - 2).startsWith("50 records sent, "), throttled.out());
 
-        Outcome consumed = cluster.client("perf", "consume", "--topic", "perf", "--messages", "550");
+        Outcome consumed = cluster.client("perf", "consume", "--topic", "perf", "--num-records", "550");
         assertEquals(0, consumed.exit(), consumed.toString());
         List<String> csv = consumed.out().lines().toList();
         assertEquals(ConsumerPerformance.HEADER, csv.get(0));

@@ -139,6 +139,9 @@ class TopicsCommandTest extends CliTestSupport {
     void errorsAreOneLineWithExitStatusOne() {
         assertOk(client("topics", "create", "dup", "--partitions", "1"));
         assertError("Topic 'dup' already exists.", client("topics", "create", "dup"));
+        Outcome again = client("topics", "create", "dup", "--if-not-exists");
+        assertOk(again);
+        assertEquals("Topic dup exists already.\n", again.out());
         assertError("Topic 'ghost' does not exist.", client("topics", "delete", "ghost"));
 
         Outcome badConfig = client("topics", "create", "bad-config", "--config", "foo=bar");
