@@ -342,7 +342,11 @@ public final class ProducerEngine {
                         state.resetPending = true;
                     }
                 } else {
+                    // A queue is in creation order (retries, at its front, are older than what
+                    // follows): the first batch that has not expired ends the scan. A full scan per
+                    // loop would cost the I/O thread more than sending when the buffer is full.
                     nextWake[0] = Math.min(nextWake[0], expiry);
+                    break;
                 }
             }
         }
