@@ -7,45 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.brook.api.records.Header;
 import io.brook.api.records.TimestampType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The assign-mode consumer against a real 3-node cluster. */
-class ConsumerClusterTest {
-    @TempDir
-    static Path dir;
-    static ClusterFixture cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = ClusterFixture.start(dir, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static Map<String, Object> config(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", cluster.bootstrap());
-        config.put("retry.backoff.ms", 20);
-        config.putAll(overrides);
-        return config;
-    }
-
+class ConsumerClusterTest extends ThreeNodeClusterTest {
     /** Writes {@code count} records v0.. to partition 0 with timestamps base+i; returns their offsets. */
     private static List<Long> produce(String topic, int from, int count, long baseTimestamp) throws Exception {
         List<Long> offsets = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brook.api.records.Record;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,41 +13,14 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The producer against a real 3-node cluster: every acknowledged record is in the log exactly
  * once and in send order per partition — with up to 5 batches in flight and answers lost on
  * purpose, and across a leader's crash.
  */
-class ProducerClusterTest {
-    @TempDir
-    static Path dir;
-    static ClusterFixture cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = ClusterFixture.start(dir, 3);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static Map<String, Object> config(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", cluster.bootstrap());
-        config.put("retry.backoff.ms", 20);
-        config.putAll(overrides);
-        return config;
-    }
-
+class ProducerClusterTest extends ThreeNodeClusterTest {
     /** Sends {@code count} records keyed k0..k7 and returns each acknowledged one by partition, in send order. */
     private static Map<Integer, List<String>> sendKeyed(BrookProducer producer, String topic, int count) throws Exception {
         List<CompletableFuture<RecordMetadata>> futures = new ArrayList<>();
