@@ -290,7 +290,7 @@ public final class ProducerEngine {
                 long now = clock.nanoseconds();
                 long[] nextWake = {now + MAX_WAIT_NANOS};
                 maintain(now, nextWake, completions);
-                outgoing = drain(now, nextWake);
+                outgoing = drain(now, nextWake, completions);
                 if (outgoing.isEmpty() && completions.isEmpty()) {
                     long wait = nextWake[0] - clock.nanoseconds();
                     if (wait > 0) {
@@ -468,7 +468,7 @@ public final class ProducerEngine {
     }
 
     /** Picks the batches to send now, one per partition per request, grouped by leader. */
-    private List<Outgoing> drain(long now, long[] nextWake) {
+    private List<Outgoing> drain(long now, long[] nextWake, List<Runnable> completions) {
         if (closing && stopped) {
             return List.of();
         }
@@ -528,6 +528,13 @@ public final class ProducerEngine {
             BrokerStream stream = streams.get(leader);
             if (stream == null) {
                 stream = new BrokerStream(leader, metadata.connection(leader));
+                if (stream.closed) { // the stream failed as it opened (a closed channel): retry its batches
+                    for (ProducerBatch batch : entry.getValue()) {
+                        failed(batch, new NetworkException("no produce stream to broker " + leader, false, null),
+                                completions);
+                    }
+                    continue;
+                }
                 streams.put(leader, stream);
             }
             Map<String, TopicProduceData.Builder> byTopic = new LinkedHashMap<>();
