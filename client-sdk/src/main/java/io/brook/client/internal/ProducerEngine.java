@@ -311,7 +311,10 @@ public final class ProducerEngine {
                 try {
                     out.stream().stream.send(out.request());
                 } catch (RuntimeException e) {
-                    out.stream().onClosed(e);
+                    // The stream broke between the drain and the send (gRPC refuses messages on a
+                    // call that ended): a transport failure, retriable, and it may have carried earlier ones.
+                    out.stream().onClosed(new NetworkException("the produce stream to broker " + out.stream().brokerId
+                            + " broke: " + e.getMessage(), true, e));
                 }
             }
         }
