@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * N combined nodes (controller + broker, ids 1..N) in this JVM on 127.0.0.1, for tests and
@@ -231,6 +232,11 @@ public final class LocalCluster implements AutoCloseable {
      * @throws IllegalStateException naming {@code what} after {@code timeout}
      */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** As {@link #await(String, Duration, BooleanSupplier)}, the timeout's message ending with {@code detail}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
         Clock clock = Clock.system();
         long deadline = clock.nanoseconds() + timeout.toNanos();
         while (true) {
@@ -244,7 +250,9 @@ public final class LocalCluster implements AutoCloseable {
                 return;
             }
             if (clock.nanoseconds() - deadline > 0) {
-                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting until " + what);
+                String more = detail.get();
+                throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting until " + what
+                        + (more.isEmpty() ? "" : " " + more));
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brook.api.internal.controller.DescribeQuorumResponse;
 import io.brook.api.v1.ErrorCode;
-import io.brook.common.ConfigException;
 import io.brook.metadata.ControllerClient;
 import io.brook.metadata.StorageFormatException;
 import io.brook.metadata.StorageFormatter;

@@ -1,7 +1,6 @@
 package io.brook.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brook.api.v1.AdminServiceGrpc;
 import io.brook.api.v1.BrokerServiceGrpc;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -166,20 +164,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier condition, Supplier<String> detail) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean ok;
-            try {
-                ok = condition.getAsBoolean();
-            } catch (RuntimeException e) {
-                ok = false;
-            }
-            if (ok) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what + " " + detail.get());
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
+        LocalCluster.await(what, java.time.Duration.ofSeconds(60), condition, detail);
     }
 
     @Override

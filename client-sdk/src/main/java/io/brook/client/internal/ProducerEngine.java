@@ -472,9 +472,6 @@ public final class ProducerEngine {
 
     /** Picks the batches to send now, one per partition per request, grouped by leader. */
     private List<Outgoing> drain(long now, long[] nextWake, List<Runnable> completions) {
-        if (closing && stopped) {
-            return List.of();
-        }
         ClusterView view = metadata.view();
         Map<Integer, List<ProducerBatch>> byLeader = new LinkedHashMap<>();
         Map<Integer, Long> bytesByLeader = new HashMap<>();
