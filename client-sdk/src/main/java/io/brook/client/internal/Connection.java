@@ -1,5 +1,19 @@
 package io.brook.client.internal;
 
+import io.brook.api.v1.FindCoordinatorRequest;
+import io.brook.api.v1.FindCoordinatorResponse;
+import io.brook.api.v1.ConsumerGroupHeartbeatRequest;
+import io.brook.api.v1.ConsumerGroupHeartbeatResponse;
+import io.brook.api.v1.OffsetCommitRequest;
+import io.brook.api.v1.OffsetCommitResponse;
+import io.brook.api.v1.OffsetFetchRequest;
+import io.brook.api.v1.OffsetFetchResponse;
+import io.brook.api.v1.ListGroupsRequest;
+import io.brook.api.v1.ListGroupsResponse;
+import io.brook.api.v1.DescribeGroupsRequest;
+import io.brook.api.v1.DescribeGroupsResponse;
+import io.brook.api.v1.DeleteGroupsRequest;
+import io.brook.api.v1.DeleteGroupsResponse;
 import io.brook.api.v1.CreatePartitionsRequest;
 import io.brook.api.v1.CreatePartitionsResponse;
 import io.brook.api.v1.CreateTopicsRequest;
@@ -71,6 +85,21 @@ public interface Connection {
             long timeoutMs);
 
     CompletableFuture<DescribeClusterResponse> describeCluster(DescribeClusterRequest request, long timeoutMs);
+
+    CompletableFuture<FindCoordinatorResponse> findCoordinator(FindCoordinatorRequest request, long timeoutMs);
+
+    CompletableFuture<ConsumerGroupHeartbeatResponse> consumerGroupHeartbeat(ConsumerGroupHeartbeatRequest request,
+            long timeoutMs);
+
+    CompletableFuture<OffsetCommitResponse> offsetCommit(OffsetCommitRequest request, long timeoutMs);
+
+    CompletableFuture<OffsetFetchResponse> offsetFetch(OffsetFetchRequest request, long timeoutMs);
+
+    CompletableFuture<ListGroupsResponse> listGroups(ListGroupsRequest request, long timeoutMs);
+
+    CompletableFuture<DescribeGroupsResponse> describeGroups(DescribeGroupsRequest request, long timeoutMs);
+
+    CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request, long timeoutMs);
 
     /** One open produce stream. */
     interface ProduceStream {

@@ -1,5 +1,20 @@
 package io.brook.client.internal.grpc;
 
+import io.brook.api.v1.FindCoordinatorRequest;
+import io.brook.api.v1.FindCoordinatorResponse;
+import io.brook.api.v1.ConsumerGroupHeartbeatRequest;
+import io.brook.api.v1.ConsumerGroupHeartbeatResponse;
+import io.brook.api.v1.OffsetCommitRequest;
+import io.brook.api.v1.OffsetCommitResponse;
+import io.brook.api.v1.OffsetFetchRequest;
+import io.brook.api.v1.OffsetFetchResponse;
+import io.brook.api.v1.ListGroupsRequest;
+import io.brook.api.v1.ListGroupsResponse;
+import io.brook.api.v1.DescribeGroupsRequest;
+import io.brook.api.v1.DescribeGroupsResponse;
+import io.brook.api.v1.DeleteGroupsRequest;
+import io.brook.api.v1.DeleteGroupsResponse;
+import io.brook.api.v1.GroupServiceGrpc;
 import io.brook.api.v1.AdminServiceGrpc;
 import io.brook.api.v1.BrokerServiceGrpc;
 import io.brook.api.v1.CreatePartitionsRequest;
@@ -110,12 +125,14 @@ public final class GrpcTransport implements Transport {
         private final ManagedChannel channel;
         private final BrokerServiceGrpc.BrokerServiceStub broker;
         private final AdminServiceGrpc.AdminServiceStub admin;
+        private final GroupServiceGrpc.GroupServiceStub groups;
 
         GrpcConnection(String address, ManagedChannel channel) {
             this.address = address;
             this.channel = channel;
             this.broker = BrokerServiceGrpc.newStub(channel);
             this.admin = AdminServiceGrpc.newStub(channel);
+            this.groups = GroupServiceGrpc.newStub(channel);
         }
 
         @Override
@@ -155,6 +172,10 @@ public final class GrpcTransport implements Transport {
 
         private AdminServiceGrpc.AdminServiceStub admin(long timeoutMs) {
             return admin.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
+        }
+
+        private GroupServiceGrpc.GroupServiceStub groups(long timeoutMs) {
+            return groups.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -258,6 +279,40 @@ public final class GrpcTransport implements Transport {
         public CompletableFuture<DescribeClusterResponse> describeCluster(DescribeClusterRequest request,
                 long timeoutMs) {
             return unary(admin(timeoutMs)::describeCluster, request);
+        }
+        @Override
+        public CompletableFuture<FindCoordinatorResponse> findCoordinator(FindCoordinatorRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::findCoordinator, request);
+        }
+
+        @Override
+        public CompletableFuture<ConsumerGroupHeartbeatResponse> consumerGroupHeartbeat(ConsumerGroupHeartbeatRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::consumerGroupHeartbeat, request);
+        }
+
+        @Override
+        public CompletableFuture<OffsetCommitResponse> offsetCommit(OffsetCommitRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::offsetCommit, request);
+        }
+
+        @Override
+        public CompletableFuture<OffsetFetchResponse> offsetFetch(OffsetFetchRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::offsetFetch, request);
+        }
+
+        @Override
+        public CompletableFuture<ListGroupsResponse> listGroups(ListGroupsRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::listGroups, request);
+        }
+
+        @Override
+        public CompletableFuture<DescribeGroupsResponse> describeGroups(DescribeGroupsRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::describeGroups, request);
+        }
+
+        @Override
+        public CompletableFuture<DeleteGroupsResponse> deleteGroups(DeleteGroupsRequest request, long timeoutMs) {
+            return unary(groups(timeoutMs)::deleteGroups, request);
         }
     }
 }
