@@ -3,6 +3,9 @@ package io.brook.client.internal;
 import io.brook.api.v1.ErrorCode;
 import io.brook.api.v1.ErrorsProto;
 import io.brook.client.BrookException;
+import io.brook.client.CommitFailedException;
+import io.brook.client.GroupIdNotFoundException;
+import io.brook.client.GroupNotEmptyException;
 import io.brook.client.CorruptRecordException;
 import io.brook.client.InvalidConfigurationException;
 import io.brook.client.InvalidPartitionsException;
@@ -43,6 +46,10 @@ public final class Errors {
             case RECORD_TOO_LARGE, RECORD_LIST_TOO_LARGE -> new RecordTooLargeException(text);
             case OUT_OF_ORDER_SEQUENCE -> new OutOfOrderSequenceException(text);
             case OFFSET_OUT_OF_RANGE -> new OffsetOutOfRangeException(text);
+            case NON_EMPTY_GROUP -> new GroupNotEmptyException(text);
+            case GROUP_ID_NOT_FOUND -> new GroupIdNotFoundException(text);
+            case UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, STALE_MEMBER_EPOCH, FENCED_INSTANCE_ID, ILLEGAL_GENERATION ->
+                    new CommitFailedException(code, text);
             default -> retriable(code) ? new RetriableException(code, text) : new BrookException(code, text);
         };
     }
