@@ -3,11 +3,13 @@ package io.brook.broker;
 import io.brook.api.internal.metadata.Endpoint;
 import io.brook.broker.internal.ProducerIds;
 import io.brook.broker.internal.ReplicaManager;
+import io.brook.broker.internal.groups.GroupCoordinatorRuntime;
 import io.brook.broker.internal.grpc.BrokerRpcServer;
 import io.brook.broker.internal.grpc.MetadataResponses;
 import io.brook.broker.internal.grpc.ReplicaFetchers;
 import io.brook.common.Clock;
 import io.brook.common.ConfigException;
+import io.brook.group.GroupConfig;
 import io.brook.metadata.ControllerClient;
 import io.brook.metadata.MetadataFollower;
 import io.brook.metadata.ControllerConfig;
@@ -38,6 +40,7 @@ public final class BrookNode implements AutoCloseable {
     private MetadataFollower metadata;
     private LogManager logManager;
     private ReplicaManager replicaManager;
+    private GroupCoordinatorRuntime groups;
     private ReplicaFetchers fetchers;
     private final List<BrokerRpcServer> rpcServers = new ArrayList<>();
     private volatile BrokerLifecycle lifecycle;
@@ -112,13 +115,15 @@ public final class BrookNode implements AutoCloseable {
                             .map(e -> loopbackIfAny(e.getHost()) + ":" + e.getPort());
         }, replicaManager.groupCommit(), Clock.system());
         replicaManager.setFetchers(fetchers);
+        groups = new GroupCoordinatorRuntime(config.nodeId(), GroupConfig.from(config.values()), replicaManager,
+                controllerClient, Clock.system());
         ProducerIds producerIds = new ProducerIds(config.nodeId(), brokerEpoch, controllerClient);
         List<Endpoint> endpoints = new ArrayList<>();
         for (Listener listener : bindListeners) {
             BrokerRpcServer server = BrokerRpcServer.start(listener.bindHost(), listener.port(),
                     new BrokerRpcServer.Context(config.nodeId(), clusterId, listener.name(), replicaManager, producerIds,
                             controllerClient, replicaManager::image, () -> -1,
-                            config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES), Clock.system()));
+                            config.values().get(NodeConfig.SOCKET_REQUEST_MAX_BYTES), Clock.system(), groups));
             rpcServers.add(server);
             // Registered as advertised (advertised.listeners, same name), else as bound (the real port).
             Listener shown = advertised.stream().filter(a -> a.name().equals(listener.name())).findFirst()
@@ -229,6 +234,9 @@ public final class BrookNode implements AutoCloseable {
             } else {
                 server.close();
             }
+        }
+        if (groups != null) {
+            groups.close();
         }
         if (fetchers != null) {
             fetchers.close();

@@ -72,7 +72,8 @@ public final class NodeConfig {
     public static final ConfigDefinitions DEFINITIONS = ConfigDefinitions.of(NODE_ID, PROCESS_ROLES, LISTENERS,
             ADVERTISED_LISTENERS, CONTROLLER_LISTENER_NAMES, CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, METADATA_LOG_DIR,
             BROKER_RACK, SOCKET_REQUEST_MAX_BYTES)
-            .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS).plus(ReplicationConfig.DEFINITIONS);
+            .plus(ControllerNode.DEFINITIONS).plus(LogManager.DEFINITIONS).plus(ReplicationConfig.DEFINITIONS)
+            .plus(io.brook.group.GroupConfig.DEFINITIONS);
 
     /** Every topic-level key: the storage engine's, the controller's and replication's. */
     public static final ConfigDefinitions TOPIC_DEFINITIONS = io.brook.storage.LogConfig.DEFINITIONS

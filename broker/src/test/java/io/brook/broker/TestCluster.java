@@ -89,6 +89,10 @@ final class TestCluster implements AutoCloseable {
         return AdminServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
+    io.brook.api.v1.GroupServiceGrpc.GroupServiceBlockingStub groups(int id) {
+        return io.brook.api.v1.GroupServiceGrpc.newBlockingStub(channel(id)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
     ManagedChannel channel(int id) {
         ManagedChannel channel = channels.channels.get(id);
         if (channel == null || !cluster.isRunning(id)) {

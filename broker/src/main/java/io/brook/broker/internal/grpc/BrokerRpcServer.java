@@ -1,5 +1,7 @@
 package io.brook.broker.internal.grpc;
 
+import io.brook.api.v1.GroupServiceGrpc;
+import io.brook.broker.internal.groups.GroupCoordinatorRuntime;
 import io.brook.broker.internal.ProducerIds;
 import io.brook.broker.internal.ReplicaManager;
 import io.brook.common.Clock;
@@ -45,7 +47,7 @@ public final class BrokerRpcServer implements AutoCloseable {
     /** What the services need from the broker. */
     public record Context(int brokerId, String clusterId, String listenerName, ReplicaManager replicas,
             ProducerIds producerIds, ControllerClient controllers, Supplier<MetadataImage> image,
-            IntSupplier controllerId, int maxRequestBytes, Clock clock) {}
+            IntSupplier controllerId, int maxRequestBytes, Clock clock, GroupCoordinatorRuntime groups) {}
 
     /** Binds {@code host:port} (0: an ephemeral port) and serves. */
     public static BrokerRpcServer start(String host, int port, Context context) throws IOException {
@@ -67,16 +69,20 @@ public final class BrokerRpcServer implements AutoCloseable {
                         context.controllerId(), context.listenerName(), context.clock()::milliseconds, timer, executor),
                 new AdminGrpcService(context.controllers(), context.image(), context.clusterId(), context.listenerName()),
                 new ReplicationGrpcService(context.replicas(), executor));
+        GroupGrpcService groupService = new GroupGrpcService(context.groups(), context.image(), context.listenerName(),
+                context.clock()::milliseconds);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .maxInboundMessageSize(context.maxRequestBytes())
                 .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
                 .addService(health.getHealthService()).addService(ProtoReflectionServiceV1.newInstance());
         services.forEach(builder::addService);
+        builder.addService(groupService.withClientHost());
         try {
             Server server = builder.build().start();
             for (BindableService service : services) {
                 health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
             }
+            health.setStatus(GroupServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             health.setStatus("", ServingStatus.SERVING);
             return new BrokerRpcServer(server, health, executor, timer);
         } catch (IOException | RuntimeException e) {
