@@ -87,6 +87,21 @@ class GroupCoordinatorClusterTest {
     }
 
     @Test
+    void clientsCannotProduceToTheOffsetsTopic() {
+        awaitCoordinator("any"); // __consumer_offsets exists from here
+        var response = cluster.broker(cluster.anyRunning()).produce(io.brook.api.v1.ProduceRequest.newBuilder()
+                .setAcks(1).addTopics(io.brook.api.v1.TopicProduceData.newBuilder().setTopic("__consumer_offsets")
+                        .addPartitions(io.brook.api.v1.PartitionProduceData.newBuilder().setPartition(0)
+                                .setRecords(io.brook.api.v1.RecordList.newBuilder().setProducerId(-1)
+                                        .addRecords(io.brook.api.v1.Record.newBuilder()
+                                                .setKey(com.google.protobuf.ByteString.copyFromUtf8("k"))))))
+                .build());
+        var partition = response.getTopics(0).getPartitions(0);
+        assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION, partition.getErrorCode());
+        assertTrue(partition.getErrorMessage().contains("internal"), partition.getErrorMessage());
+    }
+
+    @Test
     void theCoordinatorServesAGroupAndANewCoordinatorLoadsItAfterACrash() {
         String group = "payments";
         ConsumerGroupHeartbeatResponse joined = heartbeat(group, ConsumerGroupHeartbeatRequest.newBuilder()

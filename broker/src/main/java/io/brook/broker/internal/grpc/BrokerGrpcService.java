@@ -222,6 +222,11 @@ final class BrokerGrpcService extends BrokerServiceGrpc.BrokerServiceImplBase {
 
     private CompletableFuture<ProduceResult> producePartition(String topic, PartitionProduceData data, int acks,
             long timeoutMs) {
+        if (topic.equals(io.brook.broker.internal.groups.GroupCoordinatorRuntime.TOPIC)) {
+            return CompletableFuture.completedFuture(ProduceResult.error(ErrorCode.INVALID_TOPIC_EXCEPTION, topic
+                    + " is internal: only the group coordinators write to it (commit offsets through the group API)",
+                    -1, -1));
+        }
         PartitionLocator.Located located = PartitionLocator.locate(replicas, topic, data.getPartition());
         if (located.partition() == null) {
             return CompletableFuture.completedFuture(ProduceResult.error(located.error(), located.message(),
