@@ -59,6 +59,17 @@ final class BenchCluster implements AutoCloseable {
         return new BenchCluster(dir, size, overrides);
     }
 
+    /** Every running broker's address, comma-separated (bootstrap.servers). */
+    String bootstrap() {
+        java.util.StringJoiner joiner = new java.util.StringJoiner(",");
+        for (int id = 1; id <= cluster.size(); id++) {
+            if (cluster.isRunning(id)) {
+                joiner.add(cluster.brokerAddress(id));
+            }
+        }
+        return joiner.toString();
+    }
+
     BrookNode node(int id) {
         return cluster.node(id);
     }
