@@ -386,28 +386,37 @@ final class GroupsCommand extends CommandGroup {
             description = {"Delete consumer groups with their committed offsets.",
                     "Only a group without members can be deleted: stop its consumers first. Prints `Deletion of "
                             + "requested consumer groups ('G') was successful.`; json: {deleted: [G, ...]}. When "
-                            + "some groups cannot be deleted, the others are, and the error names the ones that "
-                            + "were not."})
+                            + "some groups cannot be deleted, the others still are: the line names the ones deleted, "
+                            + "and the error (exit status 1) the ones that were not, with the reason."})
     static final class Delete extends GroupsArgument {
         @Override
         public void run() {
             List<String> groups = groups();
-            client.withAdmin(admin -> {
-                try {
-                    admin.deleteGroups(groups);
-                } catch (BrookException e) {
-                    List<String> messages = new ArrayList<>();
-                    messages.add(e.getMessage());
-                    for (Throwable other : e.getSuppressed()) {
-                        messages.add(other.getMessage());
+            List<String> deleted = new ArrayList<>();
+            List<String> failures = client.withAdmin(admin -> {
+                List<String> failed = new ArrayList<>();
+                for (String group : groups) { // one at a time, so that each group's outcome is known
+                    try {
+                        admin.deleteGroups(List.of(group));
+                        deleted.add(group);
+                    } catch (BrookException e) {
+                        if (e.retriable() || e.indeterminate()) { // not about this group: the cluster did not answer
+                            throw new CliException(e.getMessage() + (deleted.isEmpty() ? "" : " Deleted before that: "
+                                    + deleted.stream().map(g -> "'" + g + "'").collect(Collectors.joining(", ")) + "."));
+                        }
+                        failed.add(e.getMessage());
                     }
-                    throw new CliException(String.join(" ", messages));
                 }
-                return null;
+                return failed;
             });
-            out().println(client.json() ? Json.write(Json.object("deleted", groups))
-                    : "Deletion of requested consumer groups (" + groups.stream().map(g -> "'" + g + "'")
-                            .collect(Collectors.joining(", ")) + ") was successful.");
+            if (!deleted.isEmpty() || failures.isEmpty()) {
+                out().println(client.json() ? Json.write(Json.object("deleted", deleted))
+                        : "Deletion of requested consumer groups (" + deleted.stream().map(g -> "'" + g + "'")
+                                .collect(Collectors.joining(", ")) + ") was successful.");
+            }
+            if (!failures.isEmpty()) {
+                throw new CliException(String.join(" ", failures));
+            }
         }
     }
 

@@ -159,6 +159,15 @@ class GroupsCommandTest extends CliTestSupport {
         Outcome again = client("groups", "delete", "deleting-app");
         assertEquals(1, again.exit(), again.toString());
         assertTrue(again.err().startsWith("Error: ") && again.err().lines().count() == 1, again.err());
+        assertEquals("", again.out());
+
+        commit("deleting-app", Map.of(new TopicPartition("deleting", 0), 0L));
+        Outcome partly = client("groups", "delete", "deleting-ghost", "deleting-app");
+        assertEquals(1, partly.exit(), partly.toString());
+        assertEquals("Deletion of requested consumer groups ('deleting-app') was successful.\n", partly.out(),
+                "the groups that could be deleted are");
+        assertTrue(partly.err().startsWith("Error: ") && partly.err().contains("'deleting-ghost'")
+                && partly.err().lines().count() == 1, partly.err());
     }
 
     @Test
