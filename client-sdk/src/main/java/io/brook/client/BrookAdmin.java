@@ -437,7 +437,7 @@ public final class BrookAdmin implements AutoCloseable {
         List<String> groups = distinct(groupIds);
         AdminCall call = caller.begin("describe groups " + groups, Kind.READ);
         Map<String, io.brook.api.v1.GroupDescription> described = new LinkedHashMap<>();
-        Map<String, String> addresses = new HashMap<>();
+        Map<String, String> addresses = new java.util.concurrent.ConcurrentHashMap<>(); // written where the call runs
         for (String group : groups) {
             DescribeGroupsRequest request = DescribeGroupsRequest.newBuilder().addGroupIds(group).build();
             io.brook.api.v1.GroupDescription answer = atCoordinator(call, group, "describe group '" + group + "'",
