@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "brook", mixinStandardHelpOptions = true, version = "brook 0.1.0-SNAPSHOT",
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
         subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, TopicsCommand.class,
-                ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class, PerfCommand.class, ConfigCommand.class})
+                GroupsCommand.class, ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class, PerfCommand.class,
+                ConfigCommand.class})
 public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */

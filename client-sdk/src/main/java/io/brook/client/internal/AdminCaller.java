@@ -152,8 +152,14 @@ public final class AdminCaller {
             this.deadlineNanos = clock.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(apiTimeoutMs);
         }
 
-        private long remainingMs() {
+        /** The time left before this call's deadline, in ms (0 or less once it has passed). */
+        public long remainingMs() {
             return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.nanoseconds());
+        }
+
+        /** The timeout for one attempt now: {@code request.timeout.ms}, cut to the time left, at least 1 ms. */
+        public long attemptMs() {
+            return Math.max(1, Math.min(requestTimeoutMs, remainingMs()));
         }
 
         /**

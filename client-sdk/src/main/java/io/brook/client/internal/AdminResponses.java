@@ -9,18 +9,35 @@ import io.brook.api.v1.CreateTopicsResponse;
 import io.brook.api.v1.DeleteTopicsResponse;
 import io.brook.api.v1.DescribeClusterResponse;
 import io.brook.api.v1.ErrorCode;
+import io.brook.api.v1.CommittedOffset;
+import io.brook.api.v1.GroupMemberDescription;
 import io.brook.api.v1.IncrementalAlterConfigsResponse;
+import io.brook.api.v1.OffsetCommitPartition;
+import io.brook.api.v1.OffsetCommitRequest;
+import io.brook.api.v1.OffsetCommitTopic;
+import io.brook.api.v1.OffsetFetchResponse;
 import io.brook.api.v1.TopicMetadata;
+import io.brook.api.v1.TopicPartitions;
 import io.brook.client.ClusterDescription;
 import io.brook.client.ConfigEntry;
 import io.brook.client.ConfigResource;
 import io.brook.client.CreatedTopic;
+import io.brook.client.GroupListing;
+import io.brook.client.GroupState;
+import io.brook.client.MemberDescription;
+import io.brook.client.OffsetAndMetadata;
 import io.brook.client.TopicDescription;
 import io.brook.client.TopicListing;
+import io.brook.client.TopicPartition;
 import io.brook.client.internal.AdminCaller.ItemResult;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /** The admin API's answers ({@code brook.v1} messages) as the SDK's public types. Pure and stateless. */
@@ -116,5 +133,58 @@ public final class AdminResponses {
         return new ClusterDescription.Broker(endpoint.getBrokerId(), endpoint.getHost(), endpoint.getPort(),
                 endpoint.getRack().isEmpty() ? Optional.empty() : Optional.of(endpoint.getRack()), state.getFenced(),
                 state.getInControlledShutdown());
+    }
+
+    // ---------------------------------------------------------------------------------- groups
+
+    public static GroupListing groupListing(io.brook.api.v1.GroupListing group) {
+        return new GroupListing(group.getGroupId(), GroupState.parse(group.getState()), group.getGroupType(),
+                group.getCoordinatorId());
+    }
+
+    public static MemberDescription member(GroupMemberDescription member) {
+        return new MemberDescription(member.getMemberId(), optional(member.getInstanceId()), member.getClientId(),
+                member.getClientHost(), member.getMemberEpoch(), member.getSubscribedTopicNamesList(),
+                optional(member.getSubscribedTopicRegex()), partitions(member.getAssignmentList()),
+                partitions(member.getTargetAssignmentList()));
+    }
+
+    /** Topic-partition lists as one set in topic-then-partition order. */
+    public static Set<TopicPartition> partitions(List<TopicPartitions> topics) {
+        Set<TopicPartition> partitions = new TreeSet<>();
+        for (TopicPartitions topic : topics) {
+            topic.getPartitionsList().forEach(p -> partitions.add(new TopicPartition(topic.getTopic(), p)));
+        }
+        return Collections.unmodifiableSet(partitions);
+    }
+
+    /** A commit of {@code offsets} by no member (empty member id, epoch -1), by topic then partition. */
+    public static OffsetCommitRequest commitWithoutMember(String group, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<String, OffsetCommitTopic.Builder> topics = new TreeMap<>();
+        new TreeMap<>(offsets).forEach((tp, offset) -> topics.computeIfAbsent(tp.topic(),
+                name -> OffsetCommitTopic.newBuilder().setTopic(name)).addPartitions(OffsetCommitPartition.newBuilder()
+                        .setPartition(tp.partition()).setOffset(offset.offset())
+                        .setLeaderEpoch(offset.leaderEpoch().orElse(-1)).setMetadata(offset.metadata())));
+        OffsetCommitRequest.Builder request = OffsetCommitRequest.newBuilder().setGroupId(group).setMemberId("")
+                .setMemberEpoch(-1);
+        topics.values().forEach(request::addTopics);
+        return request.build();
+    }
+
+    /** The committed offsets of an answer without a group-level error, by topic then partition; -1 (none) left out. */
+    public static Map<TopicPartition, OffsetAndMetadata> committed(OffsetFetchResponse response) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new TreeMap<>();
+        for (CommittedOffset offset : response.getOffsetsList()) {
+            if (offset.getOffset() >= 0) {
+                offsets.put(new TopicPartition(offset.getTopic(), offset.getPartition()),
+                        new OffsetAndMetadata(offset.getOffset(), offset.getLeaderEpoch() >= 0
+                                ? Optional.of(offset.getLeaderEpoch()) : Optional.empty(), offset.getMetadata()));
+            }
+        }
+        return Collections.unmodifiableMap(offsets);
+    }
+
+    private static Optional<String> optional(String text) {
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 }
