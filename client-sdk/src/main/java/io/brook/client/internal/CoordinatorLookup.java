@@ -49,7 +49,7 @@ public final class CoordinatorLookup {
             return CompletableFuture.completedFuture(cached);
         }
         FindCoordinatorRequest request = FindCoordinatorRequest.newBuilder().addGroupIds(group).build();
-        return metadata.anyConnection().findCoordinator(request, requestTimeoutMs).thenApply(response -> {
+        return metadata.askAny(c -> c.findCoordinator(request, requestTimeoutMs)).thenApply(response -> {
             Coordinator found = response.getCoordinatorsList().stream().filter(c -> c.getGroupId().equals(group))
                     .findFirst().orElseThrow(() -> new BrookException(ErrorCode.UNKNOWN_SERVER_ERROR,
                             "FindCoordinator answered without group " + group));

@@ -57,30 +57,37 @@ public final class Metadata {
         return transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
     }
 
-    /** Asks for {@code topics} (all topics when empty) once; completes with the merged view. */
-    public CompletableFuture<ClusterView> refresh(Collection<String> topics) {
-        MetadataRequest request = MetadataRequest.newBuilder().addAllTopics(topics).build();
-        return ask(request, candidates(), 0, null);
+    /**
+     * Calls {@code call} at one broker after another — the known ones, then the bootstrap servers —
+     * until one answers (a transport failure moves on to the next); fails when none did.
+     */
+    public <R> CompletableFuture<R> askAny(java.util.function.Function<Connection, CompletableFuture<R>> call) {
+        return askAny(call, candidates(), 0, null);
     }
 
-    private CompletableFuture<ClusterView> ask(MetadataRequest request, List<String> candidates, int index,
-            Throwable last) {
+    private <R> CompletableFuture<R> askAny(java.util.function.Function<Connection, CompletableFuture<R>> call,
+            List<String> candidates, int index, Throwable last) {
         if (index >= candidates.size()) {
             return CompletableFuture.failedFuture(new NetworkException("no reachable broker among " + candidates
                     + (last == null ? "" : ": " + last.getMessage()), false, last));
         }
         String[] hostPort = hostPort(candidates.get(index));
         Connection connection = transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
-        return connection.metadata(request, requestTimeoutMs).handle((response, error) -> {
-            if (error != null) {
-                return ask(request, candidates, index + 1, Futures.unwrap(error));
-            }
+        return call.apply(connection).handle((answer, error) -> error == null
+                ? CompletableFuture.completedFuture(answer)
+                : askAny(call, candidates, index + 1, Futures.unwrap(error))).thenCompose(f -> f);
+    }
+
+    /** Asks for {@code topics} (all topics when empty) once; completes with the merged view. */
+    public CompletableFuture<ClusterView> refresh(Collection<String> topics) {
+        MetadataRequest request = MetadataRequest.newBuilder().addAllTopics(topics).build();
+        return askAny(connection -> connection.metadata(request, requestTimeoutMs)).thenApply(response -> {
             ClusterView fresh = ClusterView.of(response, clock.nanoseconds());
             synchronized (this) {
                 view = request.getTopicsCount() == 0 ? fresh : view.merge(fresh);
-                return CompletableFuture.completedFuture(view);
+                return view;
             }
-        }).thenCompose(f -> f);
+        });
     }
 
     /**
