@@ -18,13 +18,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * An in-process {@link LocalCluster} for one test class of the client commands, registered as a
  * static {@code @RegisterExtension} field: started before the class's tests in a temporary
- * directory, with test timings (heartbeats every 200 ms, a 3 s session) under the overrides, and
+ * directory, with test timings (heartbeats every 200 ms, a 3 s session; groups: 5 offsets partitions,
+ * 200 ms heartbeats) under the overrides, and
  * halted and deleted after them. {@link #client} runs `brook` against it.
  */
 final class CliCluster implements BeforeAllCallback, AfterAllCallback {
     private final int nodes;
     private final Map<String, String> config = new HashMap<>(Map.of("broker.heartbeat.interval.ms", "200",
-            "broker.session.timeout.ms", "3000"));
+            "broker.session.timeout.ms", "3000", "offsets.topic.num.partitions", "5",
+            "group.consumer.heartbeat.interval.ms", "200", "group.consumer.min.session.timeout.ms", "500"));
     private Path dir;
     private LocalCluster cluster;
 

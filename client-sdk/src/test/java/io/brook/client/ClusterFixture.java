@@ -36,7 +36,11 @@ import java.util.StringJoiner;
 final class ClusterFixture implements AutoCloseable {
     private static final Map<String, String> TEST_TIMINGS = Map.of(
             "broker.heartbeat.interval.ms", "200",
-            "broker.session.timeout.ms", "3000");
+            "broker.session.timeout.ms", "3000",
+            // Groups: a small __consumer_offsets, fast heartbeats, short sessions allowed.
+            "offsets.topic.num.partitions", "5",
+            "group.consumer.heartbeat.interval.ms", "200",
+            "group.consumer.min.session.timeout.ms", "500");
 
     final LocalCluster cluster;
     private final GrpcTransport transport = new GrpcTransport(64 << 20);
