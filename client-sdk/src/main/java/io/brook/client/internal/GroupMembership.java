@@ -132,6 +132,7 @@ public final class GroupMembership {
     private int failures;
     private boolean joinSent;
     private long lastPollMs;
+    private boolean inPoll;
     private State afterLeave;
     private int leaveEpoch;
     private CompletableFuture<Void> left = CompletableFuture.completedFuture(null);
@@ -236,8 +237,18 @@ public final class GroupMembership {
         }
     }
 
-    /** The application thread entered poll: restarts the max.poll.interval.ms timer. */
-    public synchronized void polled(long nowMs) {
+    /**
+     * The application thread entered poll: the max.poll.interval.ms timer stands still until
+     * {@link #pollEnded} (waiting inside poll, or in a rebalance callback, is not being away).
+     */
+    public synchronized void pollStarted(long nowMs) {
+        inPoll = true;
+        lastPollMs = nowMs;
+    }
+
+    /** The application thread left poll: max.poll.interval.ms counts from now. */
+    public synchronized void pollEnded(long nowMs) {
+        inPoll = false;
         lastPollMs = nowMs;
     }
 
@@ -305,7 +316,7 @@ public final class GroupMembership {
      */
     public synchronized boolean checkPollTimer(long nowMs) {
         boolean member = state == State.JOINING || state == State.STABLE || state == State.RECONCILING;
-        if (!member || !joinSent || nowMs - lastPollMs <= settings.maxPollIntervalMs()) {
+        if (!member || !joinSent || inPoll || nowMs - lastPollMs <= settings.maxPollIntervalMs()) {
             return false;
         }
         log.warn("{}poll() was not called for {} ms, more than max.poll.interval.ms ({}): leaving the group; the "
@@ -437,7 +448,7 @@ public final class GroupMembership {
             case LEAVING -> 0;
             case JOINING, STABLE, RECONCILING -> {
                 long wait = Math.max(0, nextHeartbeatMs - nowMs);
-                if (joinSent) {
+                if (joinSent && !inPoll) {
                     wait = Math.min(wait, Math.max(0, lastPollMs + settings.maxPollIntervalMs() + 1 - nowMs));
                 }
                 yield wait;

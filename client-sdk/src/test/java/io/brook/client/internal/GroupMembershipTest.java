@@ -345,6 +345,21 @@ class GroupMembershipTest {
     }
 
     @Test
+    void timeSpentInsidePollDoesNotCountAgainstMaxPollInterval() {
+        GroupMembership membership = new GroupMembership(new GroupMembership.Settings("g", null, "c", 45_000,
+                10_000), "member-1", new Backoff(100, 1000, NO_JITTER));
+        joinedWith(membership, T0);
+        membership.pollStarted(now());
+        clock.advance(60_000);
+        assertFalse(membership.checkPollTimer(now()), "a long wait inside poll is not being away");
+        membership.pollEnded(now());
+        clock.advance(10_000);
+        assertFalse(membership.checkPollTimer(now()));
+        clock.advance(1);
+        assertTrue(membership.checkPollTimer(now()), "counted from the end of the last poll");
+    }
+
+    @Test
     void notPollingWithinMaxPollIntervalLeavesThenLosesThePartitionsAndRejoinsAtTheNextPoll() {
         GroupMembership membership = new GroupMembership(new GroupMembership.Settings("g", "instance-a", "c", 45_000,
                 10_000), "member-1", new Backoff(100, 1000, NO_JITTER));
@@ -364,7 +379,7 @@ class GroupMembershipTest {
         assertTrue(membership.reconciliation().lost());
 
         clock.advance(50_000);
-        membership.polled(now());
+        membership.pollStarted(now());
         membership.lostHandled(now());
         assertEquals(0, membership.heartbeatToSend(now()).getMemberEpoch(), "rejoins at the next poll");
     }
