@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       |                       ^ poll interval expired: leave first (epoch -1)
  *       +--- answer/failure --- LEAVING <-- leave (epoch -1; -2 for a static member)
  *
- *  FATAL (a non-retriable error: FENCED_INSTANCE_ID, INVALID_*, GROUP_AUTHORIZATION_FAILED, ...):
+ *  FATAL (a non-retriable error: FENCED_INSTANCE_ID, INVALID_*, GROUP_AUTHORIZATION_FAILED, a
+ *  broker that refuses the call itself, ...):
  *  nothing more is sent; poll() throws the error until unsubscribe or close.
  * </pre>
  *
@@ -417,7 +418,11 @@ public final class GroupMembership {
         }
     }
 
-    /** The heartbeat in flight failed in transit (no answer, broken connection). */
+    /**
+     * The heartbeat in flight failed before an answer: retried after a backoff when trying again
+     * may help (no answer, a broken connection, no coordinator yet), else the membership's fatal
+     * error (the broker refused the call itself, or FindCoordinator answered a non-retriable code).
+     */
     public synchronized Effects onHeartbeatFailure(Throwable error, long nowMs) {
         InFlight sent = inFlight;
         inFlight = null;
@@ -430,6 +435,13 @@ public final class GroupMembership {
         }
         if (!(state == State.JOINING || state == State.STABLE || state == State.RECONCILING)) {
             return Effects.NONE;
+        }
+        BrookException failure = Futures.asBrook(error);
+        if (!failure.retriable()) { // e.g. a broker without the group service, or refused FindCoordinator
+            fatal = failure;
+            log.error("{}heartbeat failed for good: {}", logPrefix, failure.getMessage());
+            transition(State.FATAL, "fatal error");
+            return new Effects(true, true);
         }
         log.info("{}heartbeat failed ({}): finding the coordinator again", logPrefix, error.getMessage());
         retryLater(nowMs);

@@ -271,6 +271,18 @@ class GroupMembershipTest {
     }
 
     @Test
+    void aCallTheBrokerRefusesOutrightIsFatalNotRetried() {
+        GroupMembership membership = membership(null);
+        membership.subscribe(Subscription.ofTopics(List.of("t")), now());
+        membership.heartbeatToSend(now());
+        BrookException refused = new BrookException(ErrorCode.UNKNOWN_SERVER_ERROR,
+                "broker 127.0.0.1:9092 refused the call: UNIMPLEMENTED Method not found");
+        assertTrue(membership.onHeartbeatFailure(refused, now()).wakeApplication());
+        assertEquals(State.FATAL, membership.state());
+        assertEquals(refused, membership.fatalError());
+    }
+
+    @Test
     void anUnreleasedInstanceIdRetriesTheJoinWithBackoff() {
         GroupMembership membership = membership("instance-a");
         membership.subscribe(Subscription.ofTopics(List.of("t")), now());
