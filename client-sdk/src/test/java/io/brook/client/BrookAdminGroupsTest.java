@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link BrookAdmin}'s group calls against scripted brokers ({@link ScriptedGroupCluster}): where
+ * {@link BrookAdmin}'s group calls against scripted brokers ({@link ScriptedGroupBrokers}): where
  * each call goes, how lag is computed from the coordinator's committed offsets and the leaders'
  * offsets, retries when the coordinator moves, and how the coordinator's errors are reported.
  */
@@ -41,7 +41,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void lagIsTheHighWatermarkMinusTheCommittedOffsetOrTheWholeLogWhenNothingIsCommitted() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(2).topic("orders", 1, 2, 1)
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(2).topic("orders", 1, 2, 1)
                 .offsets("orders", 0, 0, 10).offsets("orders", 1, 4, 10).offsets("orders", 2, 0, 5)
                 .coordinator("g", 2);
         cluster.answer(2, "describeGroups", DescribeGroupsResponse.newBuilder().addGroups(
@@ -86,7 +86,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void partitionOfADeletedTopicIsDescribedWithItsCommittedOffsetButNoLogEndNorLag() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).topic("orders", 1).offsets("orders", 0, 0, 4)
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).topic("orders", 1).offsets("orders", 0, 0, 4)
                 .coordinator("g", 1);
         cluster.answer(1, "describeGroups", DescribeGroupsResponse.newBuilder().addGroups(
                 io.brook.api.v1.GroupDescription.newBuilder().setGroupId("g").setState("Empty").setCoordinatorId(1)
@@ -103,7 +103,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void groupThatDoesNotExistIsDescribedAsDeadWhetherTheCoordinatorSaysDeadOrGroupIdNotFound() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("nobody", 1).coordinator("ghost", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("nobody", 1).coordinator("ghost", 1);
         cluster.answer(1, "describeGroups", DescribeGroupsResponse.newBuilder().addGroups(
                 io.brook.api.v1.GroupDescription.newBuilder().setGroupId("nobody").setState("Dead").setCoordinatorId(1))
                 .build());
@@ -125,7 +125,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void describeFindsTheCoordinatorAgainAfterNotCoordinatorAndAsksTheNewOne() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(2).coordinator("g", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(2).coordinator("g", 1);
         cluster.script(1, "describeGroups", (DescribeGroupsRequest request) -> {
             cluster.coordinator("g", 2); // the coordinator moved after the client found it
             return CompletableFuture.completedFuture(DescribeGroupsResponse.newBuilder().addGroups(
@@ -149,7 +149,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void coordinatorStillLoadingTheGroupIsAskedAgain() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("g", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("g", 1);
         cluster.answer(1, "offsetFetch", OffsetFetchResponse.newBuilder()
                 .setErrorCode(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS).setErrorMessage("loading").build());
         cluster.answer(1, "offsetFetch", OffsetFetchResponse.newBuilder().addOffsets(CommittedOffset.newBuilder()
@@ -162,7 +162,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void listGroupsAsksEveryBrokerAndMergesTheAnswersSortedById() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(3);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(3);
         cluster.answer(1, "listGroups", groups(1, "orders-app", "billing"));
         cluster.answer(2, "listGroups", groups(2, "audit", "moving"));
         cluster.answer(3, "listGroups", groups(3, "moving", "clicks"));
@@ -180,7 +180,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void listGroupsAsksABrokerThatFailedAgainAndNamesTheOneThatNeverAnswers() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(2);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(2);
         cluster.answer(1, "listGroups", groups(1, "a"));
         cluster.script(2, "listGroups", request -> CompletableFuture.failedFuture(
                 new NetworkException("connection to 127.0.0.1:9093 failed: UNAVAILABLE", false, null)));
@@ -191,7 +191,7 @@ class BrookAdminGroupsTest {
         assertEquals(List.of("listGroups@1", "listGroups@2", "listGroups@2"), groupCalls(cluster),
                 "only the broker that failed is asked again");
 
-        ScriptedGroupCluster down = new ScriptedGroupCluster(2);
+        ScriptedGroupBrokers down = new ScriptedGroupBrokers(2);
         down.answer(1, "listGroups", groups(1, "a"));
         for (int i = 0; i < 10; i++) {
             down.script(2, "listGroups", request -> {
@@ -211,7 +211,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void deleteReportsEveryGroupsOutcomeAndThrowsTheFirstFailureWithTheCoordinatorsReason() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(2).coordinator("busy", 1).coordinator("idle", 2)
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(2).coordinator("busy", 1).coordinator("idle", 2)
                 .coordinator("ghost", 2);
         cluster.answer(1, "deleteGroups", deleted("busy", ErrorCode.NON_EMPTY_GROUP, "The group has 2 members"));
         cluster.answer(2, "deleteGroups", deleted("idle", ErrorCode.NONE, ""));
@@ -231,7 +231,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void retriedDeleteAnsweredGroupIdNotFoundAfterALostAnswerSaysTheFirstAttemptMayHaveDeletedIt() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("g", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("g", 1);
         cluster.script(1, "deleteGroups", request -> CompletableFuture.failedFuture(
                 new TimeoutException("no answer in time (broker 127.0.0.1:9092)", true)));
         cluster.answer(1, "deleteGroups", deleted("g", ErrorCode.GROUP_ID_NOT_FOUND, "no such group"));
@@ -245,7 +245,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void alterCommitsAsNoMemberAndAGroupWithMembersIsGroupNotEmptyTellingToStopTheConsumers() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("g", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("g", 1);
         cluster.answer(1, "offsetCommit", OffsetCommitResponse.newBuilder().addTopics(OffsetCommitTopicResponse
                 .newBuilder().setTopic("orders").addPartitions(committed(0)).addPartitions(committed(1))).build());
         cluster.answer(1, "offsetCommit", OffsetCommitResponse.newBuilder().setErrorCode(ErrorCode.NON_EMPTY_GROUP)
@@ -271,7 +271,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void alterReportsAPartitionsErrorNamingThePartition() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("g", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("g", 1);
         cluster.answer(1, "offsetCommit", OffsetCommitResponse.newBuilder().addTopics(OffsetCommitTopicResponse
                 .newBuilder().setTopic("orders").addPartitions(OffsetCommitPartitionResponse.newBuilder()
                         .setPartition(0).setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
@@ -285,7 +285,7 @@ class BrookAdminGroupsTest {
 
     @Test
     void listGroupOffsetsLeavesOutPartitionsWithoutACommitAndIsEmptyForAGroupThatDoesNotExist() {
-        ScriptedGroupCluster cluster = new ScriptedGroupCluster(1).coordinator("g", 1).coordinator("ghost", 1);
+        ScriptedGroupBrokers cluster = new ScriptedGroupBrokers(1).coordinator("g", 1).coordinator("ghost", 1);
         cluster.answer(1, "offsetFetch", OffsetFetchResponse.newBuilder()
                 .addOffsets(CommittedOffset.newBuilder().setTopic("orders").setPartition(1).setOffset(9)
                         .setLeaderEpoch(3).setMetadata("m"))
@@ -308,7 +308,7 @@ class BrookAdminGroupsTest {
         assertEquals(OptionalLong.of(0), BrookAdmin.lag(OptionalLong.empty(), 10, 10), "an empty log");
     }
 
-    private static List<String> groupCalls(ScriptedGroupCluster cluster) {
+    private static List<String> groupCalls(ScriptedGroupBrokers cluster) {
         return cluster.calls.stream().filter(c -> !c.startsWith("listOffsets") && !c.startsWith("findCoordinator"))
                 .toList();
     }

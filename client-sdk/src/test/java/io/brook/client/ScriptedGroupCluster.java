@@ -1,8 +1,20 @@
 package io.brook.client;
 
+import com.google.protobuf.ByteString;
+import io.brook.api.records.CompressionType;
+import io.brook.api.records.RecordBatchBuilder;
 import io.brook.api.v1.BrokerEndpoint;
+import io.brook.api.v1.CommittedOffset;
+import io.brook.api.v1.ConsumerGroupHeartbeatRequest;
+import io.brook.api.v1.ConsumerGroupHeartbeatResponse;
 import io.brook.api.v1.Coordinator;
 import io.brook.api.v1.ErrorCode;
+import io.brook.api.v1.FetchPartition;
+import io.brook.api.v1.FetchPartitionResponse;
+import io.brook.api.v1.FetchRequest;
+import io.brook.api.v1.FetchResponse;
+import io.brook.api.v1.FetchTopic;
+import io.brook.api.v1.FetchTopicResponse;
 import io.brook.api.v1.FindCoordinatorRequest;
 import io.brook.api.v1.FindCoordinatorResponse;
 import io.brook.api.v1.ListOffsetsPartition;
@@ -11,197 +23,316 @@ import io.brook.api.v1.ListOffsetsRequest;
 import io.brook.api.v1.ListOffsetsResponse;
 import io.brook.api.v1.ListOffsetsTopic;
 import io.brook.api.v1.ListOffsetsTopicResponse;
-import io.brook.api.v1.MetadataRequest;
 import io.brook.api.v1.MetadataResponse;
+import io.brook.api.v1.OffsetCommitPartition;
+import io.brook.api.v1.OffsetCommitPartitionResponse;
+import io.brook.api.v1.OffsetCommitRequest;
+import io.brook.api.v1.OffsetCommitResponse;
+import io.brook.api.v1.OffsetCommitTopic;
+import io.brook.api.v1.OffsetCommitTopicResponse;
+import io.brook.api.v1.OffsetFetchRequest;
+import io.brook.api.v1.OffsetFetchResponse;
 import io.brook.api.v1.PartitionMetadata;
 import io.brook.api.v1.TopicMetadata;
+import io.brook.api.v1.TopicPartitions;
 import io.brook.client.internal.Connection;
 import io.brook.client.internal.Transport;
-import io.brook.common.ManualClock;
 import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
- * Scripted brokers for the admin client's group calls, in memory. Each broker serves metadata
- * (every broker, and the topics of {@link #topic}), FindCoordinator (from {@link #coordinators})
- * and ListOffsets (for the partitions it leads, from {@link #offsets}) by itself; every group call is answered by the next function scripted
- * for it with {@link #script}, in order, and recorded in {@link #calls}. An unscripted call fails
- * the test. The clock moves only when a script moves it.
+ * Two brokers in memory for the consumer-group tests: 127.0.0.1:9092 (broker 1, the leader of
+ * every partition) and 127.0.0.1:9093 (broker 2); topics with in-memory logs of UTF-8 values; and
+ * a scripted group coordinator at {@link #coordinator}. Every call is answered at once, on the
+ * caller's thread, so a consumer driven on a manual clock runs deterministically.
+ *
+ * <p>Heartbeats are answered by the functions queued in {@link #heartbeatAnswers}, else by
+ * {@link #defaultHeartbeat} (NONE, the request's epoch — 1 on a join, with an empty assignment —
+ * and {@link #heartbeatIntervalMs}); commits by {@link #commitAnswers}, else accepted and stored in
+ * {@link #committed}; OffsetFetch reads {@link #committed}. Every group call and every commit is
+ * recorded in {@link #events} (in order, with what tests add themselves) and in {@link #calls}.
  */
-final class ScriptedGroupCluster {
-    final ManualClock clock = new ManualClock();
-    final Map<Integer, Broker> brokers = new TreeMap<>();
-    /** Topic name to the leader of each partition. */
-    final Map<String, int[]> topics = new TreeMap<>();
-    /** Per partition: {log start, log end (high watermark)}. */
-    final Map<TopicPartition, long[]> offsets = new HashMap<>();
-    /** Group id to the broker FindCoordinator names (COORDINATOR_NOT_AVAILABLE for others). */
-    final Map<String, Integer> coordinators = new HashMap<>();
-    /** Every group call and ListOffsets partition, in order: "describeGroups@1", "listOffsets@2 t-0 -1". */
-    final List<String> calls = new ArrayList<>();
+final class ScriptedGroupCluster implements Transport {
+    static final String BROKER_1 = "127.0.0.1:9092";
+    static final String BROKER_2 = "127.0.0.1:9093";
 
-    /** A cluster of brokers 1..count at 127.0.0.1:9091+id. */
-    ScriptedGroupCluster(int count) {
-        for (int id = 1; id <= count; id++) {
-            brokers.put(id, new Broker(id, "127.0.0.1", 9091 + id));
+    /** One group call: where it went and what it carried. */
+    record Call(String address, Object request) {}
+
+    final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    /** A readable history: "find", "heartbeat epoch=1 owned=[t-0]", "commit t-0=3", plus the tests' own entries. */
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, Integer> topics = new TreeMap<>();
+    final Map<TopicPartition, List<String>> logs = new TreeMap<>();
+    final Map<TopicPartition, Long> committed = new TreeMap<>();
+    final Deque<Function<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>> heartbeatAnswers =
+            new ArrayDeque<>();
+    final Deque<Function<OffsetCommitRequest, OffsetCommitResponse>> commitAnswers = new ArrayDeque<>();
+    /** A heartbeat left unanswered ({@link #holdHeartbeats}): the test answers it, on its own thread. */
+    record Held(ConsumerGroupHeartbeatRequest request, CompletableFuture<ConsumerGroupHeartbeatResponse> answer) {}
+
+    /** When true, heartbeats wait in {@link #held} for the test to answer them. */
+    volatile boolean holdHeartbeats;
+    final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
+    volatile String coordinator = BROKER_1;
+    volatile int heartbeatIntervalMs = 3000;
+
+    /** Adds {@code topic} with {@code partitions} empty partitions. */
+    ScriptedGroupCluster topic(String topic, int partitions) {
+        topics.put(topic, partitions);
+        for (int p = 0; p < partitions; p++) {
+            logs.put(new TopicPartition(topic, p), new ArrayList<>());
+        }
+        return this;
+    }
+
+    /** Appends records with these values to {@code partition}. */
+    void append(TopicPartition partition, String... values) {
+        logs.get(partition).addAll(List.of(values));
+    }
+
+    List<ConsumerGroupHeartbeatRequest> heartbeats() {
+        return requests(ConsumerGroupHeartbeatRequest.class);
+    }
+
+    List<OffsetCommitRequest> commits() {
+        return requests(OffsetCommitRequest.class);
+    }
+
+    long findCoordinatorCalls() {
+        return requests(FindCoordinatorRequest.class).size();
+    }
+
+    <T> List<T> requests(Class<T> type) {
+        synchronized (calls) {
+            return calls.stream().map(Call::request).filter(type::isInstance).map(type::cast).toList();
         }
     }
 
-    ScriptedGroupCluster topic(String name, int... leaders) {
-        topics.put(name, leaders);
-        return this;
+    /** An answer: NONE at {@code epoch} with exactly {@code assignment}. */
+    static Function<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> assign(int epoch,
+            TopicPartition... assignment) {
+        return request -> ConsumerGroupHeartbeatResponse.newBuilder().setErrorCode(ErrorCode.NONE)
+                .setMemberId(request.getMemberId()).setMemberEpoch(epoch).setHeartbeatIntervalMs(3000)
+                .setHasAssignment(true).addAllAssignment(wire(List.of(assignment))).build();
     }
 
-    ScriptedGroupCluster offsets(String topic, int partition, long logStart, long logEnd) {
-        offsets.put(new TopicPartition(topic, partition), new long[] {logStart, logEnd});
-        return this;
+    /** An answer with an error code. */
+    static Function<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> error(ErrorCode code) {
+        return request -> ConsumerGroupHeartbeatResponse.newBuilder().setErrorCode(code)
+                .setErrorMessage("scripted " + code).build();
     }
 
-    /** Answers the next call of {@code method} on broker {@code id} with {@code answer}(request). */
-    @SuppressWarnings("unchecked")
-    <Q, R> ScriptedGroupCluster script(int id, String method, Function<Q, CompletableFuture<R>> answer) {
-        brokers.get(id).scripts.computeIfAbsent(method, m -> new ArrayDeque<>())
-                .add(request -> (CompletableFuture<Object>) (CompletableFuture<?>) answer.apply((Q) request));
-        return this;
+    ConsumerGroupHeartbeatResponse defaultHeartbeat(ConsumerGroupHeartbeatRequest request) {
+        ConsumerGroupHeartbeatResponse.Builder answer = ConsumerGroupHeartbeatResponse.newBuilder()
+                .setErrorCode(ErrorCode.NONE).setMemberId(request.getMemberId())
+                .setMemberEpoch(request.getMemberEpoch() == 0 ? 1 : request.getMemberEpoch())
+                .setHeartbeatIntervalMs(heartbeatIntervalMs);
+        if (request.getMemberEpoch() == 0) {
+            answer.setHasAssignment(true);
+        }
+        return answer.build();
     }
 
-    /** Answers the next call of {@code method} on broker {@code id} with {@code response}. */
-    ScriptedGroupCluster answer(int id, String method, Object response) {
-        return script(id, method, request -> CompletableFuture.completedFuture(response));
+    static List<TopicPartitions> wire(List<TopicPartition> partitions) {
+        Map<String, List<Integer>> byTopic = new TreeMap<>();
+        for (TopicPartition p : new TreeSet<>(partitions)) {
+            byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition());
+        }
+        List<TopicPartitions> wire = new ArrayList<>();
+        byTopic.forEach((t, ps) -> wire.add(TopicPartitions.newBuilder().setTopic(t).addAllPartitions(ps).build()));
+        return wire;
     }
 
-    /** Makes broker {@code coordinator} the one FindCoordinator names for {@code group} from now on. */
-    ScriptedGroupCluster coordinator(String group, int coordinator) {
-        coordinators.put(group, coordinator);
-        return this;
+    static List<TopicPartition> partitions(List<TopicPartitions> wire) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        wire.forEach(t -> t.getPartitionsList().forEach(p -> partitions.add(new TopicPartition(t.getTopic(), p))));
+        return partitions;
     }
 
-    /** The requests {@code method} was called with on broker {@code id}, in order. */
-    @SuppressWarnings("unchecked")
-    <Q> List<Q> requests(int id, String method) {
-        return (List<Q>) (List<?>) brokers.get(id).requests.getOrDefault(method, List.of());
-    }
-
-    BrookAdmin admin() {
-        Transport transport = new Transport() {
-            @Override
-            public Connection connection(String host, int port) {
-                for (Broker broker : brokers.values()) {
-                    if (broker.host.equals(host) && broker.port == port) {
-                        return broker.connection;
+    @Override
+    public Connection connection(String host, int port) {
+        String address = host + ":" + port;
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "address", "toString" -> address;
+                    case "hashCode" -> address.hashCode();
+                    case "equals" -> proxy == args[0];
+                    case "metadata" -> CompletableFuture.completedFuture(metadata());
+                    case "fetch" -> CompletableFuture.completedFuture(fetch((FetchRequest) args[0]));
+                    case "listOffsets" -> CompletableFuture.completedFuture(listOffsets((ListOffsetsRequest) args[0]));
+                    case "findCoordinator" -> {
+                        record(address, args[0], "find");
+                        yield CompletableFuture.completedFuture(findCoordinator((FindCoordinatorRequest) args[0]));
                     }
-                }
-                throw new AssertionError("no broker at " + host + ":" + port);
-            }
-
-            @Override
-            public void close() {}
-        };
-        Broker first = brokers.values().iterator().next();
-        return new BrookAdmin(Map.of("bootstrap.servers", first.host + ":" + first.port, "default.api.timeout.ms",
-                "1000", "request.timeout.ms", "300", "retry.backoff.ms", "0"), transport, clock);
-    }
-
-    final class Broker {
-        final int id;
-        final String host;
-        final int port;
-        final Map<String, Deque<Function<Object, CompletableFuture<Object>>>> scripts = new HashMap<>();
-        final Map<String, List<Object>> requests = new HashMap<>();
-        final Connection connection;
-
-        Broker(int id, String host, int port) {
-            this.id = id;
-            this.host = host;
-            this.port = port;
-            this.connection = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "address", "toString" -> host + ":" + port;
-                        case "hashCode" -> System.identityHashCode(proxy);
-                        case "equals" -> proxy == args[0];
-                        case "metadata" -> CompletableFuture.completedFuture(metadata((MetadataRequest) args[0]));
-                        case "findCoordinator" -> CompletableFuture.completedFuture(
-                                findCoordinator((FindCoordinatorRequest) args[0]));
-                        case "listOffsets" -> CompletableFuture.completedFuture(listOffsets((ListOffsetsRequest) args[0]));
-                        default -> scripted(method.getName(), args[0]);
-                    });
-        }
-
-        private CompletableFuture<Object> scripted(String method, Object request) {
-            calls.add(method + "@" + id);
-            requests.computeIfAbsent(method, m -> new ArrayList<>()).add(request);
-            Deque<Function<Object, CompletableFuture<Object>>> queue = scripts.get(method);
-            if (queue == null || queue.isEmpty()) {
-                return CompletableFuture.failedFuture(new AssertionError("unscripted " + method + " on broker " + id));
-            }
-            return queue.poll().apply(request);
-        }
-
-        private MetadataResponse metadata(MetadataRequest request) {
-            MetadataResponse.Builder response = MetadataResponse.newBuilder().setClusterId("c");
-            brokers.values().forEach(b -> response.addBrokers(BrokerEndpoint.newBuilder().setBrokerId(b.id)
-                    .setHost(b.host).setPort(b.port)));
-            List<String> names = request.getTopicsCount() == 0 ? List.copyOf(topics.keySet()) : request.getTopicsList();
-            for (String name : names) {
-                int[] leaders = topics.get(name);
-                if (leaders == null) {
-                    response.addTopics(TopicMetadata.newBuilder().setName(name)
-                            .setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
-                    continue;
-                }
-                TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName(name).setErrorCode(ErrorCode.NONE);
-                for (int p = 0; p < leaders.length; p++) {
-                    topic.addPartitions(PartitionMetadata.newBuilder().setPartition(p).setErrorCode(ErrorCode.NONE)
-                            .setLeaderId(leaders[p]).setLeaderEpoch(0).addReplicas(leaders[p]).addIsr(leaders[p]));
-                }
-                response.addTopics(topic);
-            }
-            return response.build();
-        }
-
-        private FindCoordinatorResponse findCoordinator(FindCoordinatorRequest request) {
-            FindCoordinatorResponse.Builder response = FindCoordinatorResponse.newBuilder();
-            for (String group : request.getGroupIdsList()) {
-                calls.add("findCoordinator@" + id + " " + group);
-                Broker coordinator = brokers.get(coordinators.getOrDefault(group, -1));
-                response.addCoordinators(coordinator == null
-                        ? Coordinator.newBuilder().setGroupId(group).setErrorCode(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-                                .setErrorMessage("no coordinator for " + group)
-                        : Coordinator.newBuilder().setGroupId(group).setErrorCode(ErrorCode.NONE)
-                                .setNodeId(coordinator.id).setHost(coordinator.host).setPort(coordinator.port));
-            }
-            return response.build();
-        }
-
-        private ListOffsetsResponse listOffsets(ListOffsetsRequest request) {
-            ListOffsetsResponse.Builder response = ListOffsetsResponse.newBuilder();
-            for (ListOffsetsTopic topic : request.getTopicsList()) {
-                ListOffsetsTopicResponse.Builder answer = ListOffsetsTopicResponse.newBuilder().setTopic(topic.getTopic());
-                for (ListOffsetsPartition p : topic.getPartitionsList()) {
-                    TopicPartition tp = new TopicPartition(topic.getTopic(), p.getPartition());
-                    calls.add("listOffsets@" + id + " " + tp + " " + p.getTimestamp());
-                    int[] leaders = topics.get(tp.topic());
-                    long[] range = offsets.get(tp);
-                    ListOffsetsPartitionResponse.Builder partition = ListOffsetsPartitionResponse.newBuilder()
-                            .setPartition(p.getPartition()).setTimestamp(-1).setLeaderEpoch(0);
-                    if (leaders == null || leaders[p.getPartition()] != id || range == null) {
-                        partition.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER).setOffset(-1);
-                    } else {
-                        partition.setErrorCode(ErrorCode.NONE).setOffset(p.getTimestamp() == -2 ? range[0] : range[1]);
+                    case "consumerGroupHeartbeat" -> {
+                        ConsumerGroupHeartbeatRequest request = (ConsumerGroupHeartbeatRequest) args[0];
+                        record(address, request, describe(request));
+                        if (holdHeartbeats) {
+                            Held waiting = new Held(request, new CompletableFuture<>());
+                            held.add(waiting);
+                            yield waiting.answer();
+                        }
+                        if (!address.equals(coordinator)) {
+                            yield CompletableFuture.completedFuture(error(ErrorCode.NOT_COORDINATOR).apply(request));
+                        }
+                        Function<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse> answer;
+                        synchronized (heartbeatAnswers) {
+                            answer = heartbeatAnswers.poll();
+                        }
+                        yield CompletableFuture.completedFuture(answer != null ? answer.apply(request)
+                                : defaultHeartbeat(request));
                     }
-                    answer.addPartitions(partition);
-                }
-                response.addTopics(answer);
-            }
-            return response.build();
-        }
+                    case "offsetCommit" -> {
+                        OffsetCommitRequest request = (OffsetCommitRequest) args[0];
+                        record(address, request, describe(request));
+                        yield CompletableFuture.completedFuture(commit(address, request));
+                    }
+                    case "offsetFetch" -> {
+                        record(address, args[0], "offset fetch");
+                        yield CompletableFuture.completedFuture(offsetFetch(address, (OffsetFetchRequest) args[0]));
+                    }
+                    default -> CompletableFuture.failedFuture(new UnsupportedOperationException("not scripted: "
+                            + method.getName()));
+                });
     }
+
+    private void record(String address, Object request, String event) {
+        calls.add(new Call(address, request));
+        events.add(event);
+    }
+
+    static String describe(ConsumerGroupHeartbeatRequest request) {
+        return "heartbeat epoch=" + request.getMemberEpoch()
+                + (request.getOwnedChanged() ? " owned=" + partitions(request.getOwnedPartitionsList()) : "");
+    }
+
+    static String describe(OffsetCommitRequest request) {
+        StringBuilder text = new StringBuilder("commit");
+        for (OffsetCommitTopic topic : request.getTopicsList()) {
+            for (OffsetCommitPartition p : topic.getPartitionsList()) {
+                text.append(' ').append(topic.getTopic()).append('-').append(p.getPartition()).append('=')
+                        .append(p.getOffset());
+            }
+        }
+        return text.toString();
+    }
+
+    private MetadataResponse metadata() {
+        MetadataResponse.Builder response = MetadataResponse.newBuilder().setClusterId("c")
+                .addBrokers(BrokerEndpoint.newBuilder().setBrokerId(1).setHost("127.0.0.1").setPort(9092))
+                .addBrokers(BrokerEndpoint.newBuilder().setBrokerId(2).setHost("127.0.0.1").setPort(9093));
+        topics.forEach((name, count) -> {
+            TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName(name).setErrorCode(ErrorCode.NONE);
+            for (int p = 0; p < count; p++) {
+                topic.addPartitions(PartitionMetadata.newBuilder().setPartition(p).setErrorCode(ErrorCode.NONE)
+                        .setLeaderId(1).setLeaderEpoch(7).addReplicas(1).addIsr(1));
+            }
+            response.addTopics(topic);
+        });
+        return response.build();
+    }
+
+    private FetchResponse fetch(FetchRequest request) {
+        FetchResponse.Builder response = FetchResponse.newBuilder();
+        for (FetchTopic topic : request.getTopicsList()) {
+            FetchTopicResponse.Builder t = FetchTopicResponse.newBuilder().setTopic(topic.getTopic());
+            for (FetchPartition p : topic.getPartitionsList()) {
+                List<String> log = logs.get(new TopicPartition(topic.getTopic(), p.getPartition()));
+                FetchPartitionResponse.Builder answer = FetchPartitionResponse.newBuilder()
+                        .setPartition(p.getPartition()).setErrorCode(ErrorCode.NONE).setHighWatermark(log.size())
+                        .setNextOffset(Math.max(p.getFetchOffset(), log.size()));
+                if (p.getFetchOffset() < log.size()) {
+                    RecordBatchBuilder batch = new RecordBatchBuilder(CompressionType.NONE)
+                            .baseOffset(p.getFetchOffset()).partitionLeaderEpoch(7);
+                    for (long offset = p.getFetchOffset(); offset < log.size(); offset++) {
+                        batch.append(1000 + offset, null, log.get((int) offset).getBytes(StandardCharsets.UTF_8));
+                    }
+                    ByteBuffer bytes = batch.build();
+                    answer.setRecordBatches(ByteString.copyFrom(bytes));
+                }
+                t.addPartitions(answer);
+            }
+            response.addTopics(t);
+        }
+        return response.build();
+    }
+
+    private ListOffsetsResponse listOffsets(ListOffsetsRequest request) {
+        ListOffsetsResponse.Builder response = ListOffsetsResponse.newBuilder();
+        for (ListOffsetsTopic topic : request.getTopicsList()) {
+            ListOffsetsTopicResponse.Builder t = ListOffsetsTopicResponse.newBuilder().setTopic(topic.getTopic());
+            for (ListOffsetsPartition p : topic.getPartitionsList()) {
+                int size = logs.get(new TopicPartition(topic.getTopic(), p.getPartition())).size();
+                t.addPartitions(ListOffsetsPartitionResponse.newBuilder().setPartition(p.getPartition())
+                        .setErrorCode(ErrorCode.NONE).setTimestamp(-1).setLeaderEpoch(7)
+                        .setOffset(p.getTimestamp() == -1 ? size : 0));
+            }
+            response.addTopics(t);
+        }
+        return response.build();
+    }
+
+    private FindCoordinatorResponse findCoordinator(FindCoordinatorRequest request) {
+        String[] hostPort = coordinator.split(":");
+        FindCoordinatorResponse.Builder response = FindCoordinatorResponse.newBuilder();
+        for (String group : request.getGroupIdsList()) {
+            response.addCoordinators(Coordinator.newBuilder().setGroupId(group).setErrorCode(ErrorCode.NONE)
+                    .setNodeId(coordinator.equals(BROKER_1) ? 1 : 2).setHost(hostPort[0])
+                    .setPort(Integer.parseInt(hostPort[1])));
+        }
+        return response.build();
+    }
+
+    private OffsetCommitResponse commit(String address, OffsetCommitRequest request) {
+        if (!address.equals(coordinator)) {
+            return OffsetCommitResponse.newBuilder().setErrorCode(ErrorCode.NOT_COORDINATOR).build();
+        }
+        Function<OffsetCommitRequest, OffsetCommitResponse> scripted;
+        synchronized (commitAnswers) {
+            scripted = commitAnswers.poll();
+        }
+        if (scripted != null) {
+            return scripted.apply(request);
+        }
+        OffsetCommitResponse.Builder response = OffsetCommitResponse.newBuilder().setErrorCode(ErrorCode.NONE);
+        for (OffsetCommitTopic topic : request.getTopicsList()) {
+            OffsetCommitTopicResponse.Builder t = OffsetCommitTopicResponse.newBuilder().setTopic(topic.getTopic());
+            for (OffsetCommitPartition p : topic.getPartitionsList()) {
+                committed.put(new TopicPartition(topic.getTopic(), p.getPartition()), p.getOffset());
+                t.addPartitions(OffsetCommitPartitionResponse.newBuilder().setPartition(p.getPartition())
+                        .setErrorCode(ErrorCode.NONE));
+            }
+            response.addTopics(t);
+        }
+        return response.build();
+    }
+
+    private OffsetFetchResponse offsetFetch(String address, OffsetFetchRequest request) {
+        if (!address.equals(coordinator)) {
+            return OffsetFetchResponse.newBuilder().setErrorCode(ErrorCode.NOT_COORDINATOR).build();
+        }
+        OffsetFetchResponse.Builder response = OffsetFetchResponse.newBuilder().setErrorCode(ErrorCode.NONE);
+        for (TopicPartition p : partitions(request.getTopicsList())) {
+            Long offset = committed.get(p);
+            response.addOffsets(CommittedOffset.newBuilder().setTopic(p.topic()).setPartition(p.partition())
+                    .setOffset(offset == null ? -1 : offset).setLeaderEpoch(-1));
+        }
+        return response.build();
+    }
+
+    @Override
+    public void close() {}
 }

@@ -15,6 +15,7 @@ import io.brook.client.ConsumerRecord;
 import io.brook.client.ConsumerRecords;
 import io.brook.client.CorruptRecordException;
 import io.brook.client.ListOffsetsResultInfo;
+import io.brook.client.OffsetAndMetadata;
 import io.brook.client.OffsetOutOfRangeException;
 import io.brook.client.OffsetSpec;
 import io.brook.client.PartitionInfo;
@@ -28,10 +29,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,8 @@ public final class Fetcher {
 
     private static final class State {
         Long position;
+        /** The leader epoch of the last record returned, -1 when none was or the position was set by a seek. */
+        int lastEpoch = -1;
         boolean paused;
         final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
         long retryAtNanos;
@@ -59,6 +64,9 @@ public final class Fetcher {
     }
 
     private record Completed(int broker, Map<TopicPartition, Long> fetchedAt, FetchResponse response, Throwable error) {}
+
+    /** Ends a wait in poll without an answer (a metadata refresh finished, or {@link #wakeup}). */
+    private static final Completed WAKEUP = new Completed(-1, Map.of(), null, null);
 
     private final Settings settings;
     private final Metadata metadata;
@@ -105,6 +113,7 @@ public final class Fetcher {
     public void seek(TopicPartition partition, long offset) {
         State state = state(partition);
         state.position = offset;
+        state.lastEpoch = -1;
         state.buffered.clear();
         state.retryAtNanos = 0;
     }
@@ -157,7 +166,36 @@ public final class Fetcher {
         }
     }
 
+    /**
+     * The position of every assigned partition that has one, as the offset to commit: the next
+     * record poll will return (so exactly past the records it returned), with the leader epoch of
+     * the last one.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> positions() {
+        Map<TopicPartition, OffsetAndMetadata> positions = new LinkedHashMap<>();
+        assigned.forEach((partition, state) -> {
+            if (state.position != null) {
+                positions.put(partition, new OffsetAndMetadata(state.position,
+                        state.lastEpoch >= 0 ? Optional.of(state.lastEpoch) : Optional.empty(), ""));
+            }
+        });
+        return positions;
+    }
+
+    /** Makes a poll waiting on another thread look at {@code returnEarly} now. Thread-safe. */
+    public void wakeup() {
+        completed.add(WAKEUP);
+    }
+
     public ConsumerRecords poll(long timeoutMs) {
+        return poll(timeoutMs, () -> false);
+    }
+
+    /**
+     * Like {@link #poll(long)}, but returns (empty) as soon as {@code returnEarly} holds when there
+     * are no records to return; it is checked before each wait and after {@link #wakeup}.
+     */
+    public ConsumerRecords poll(long timeoutMs, BooleanSupplier returnEarly) {
         long deadline = clock.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             throwPendingError();
@@ -172,7 +210,7 @@ public final class Fetcher {
                 return new ConsumerRecords(records);
             }
             long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds());
-            if (remainingMs <= 0) {
+            if (remainingMs <= 0 || returnEarly.getAsBoolean()) {
                 return new ConsumerRecords(Map.of());
             }
             try {
@@ -207,6 +245,7 @@ public final class Fetcher {
                 ConsumerRecord record = state.buffered.pollFirst();
                 records.computeIfAbsent(entry.getKey(), p -> new ArrayList<>()).add(record);
                 state.position = record.offset() + 1;
+                state.lastEpoch = record.leaderEpoch();
                 budget--;
             }
         }
@@ -223,7 +262,7 @@ public final class Fetcher {
             assigned.keySet().forEach(p -> topics.add(p.topic()));
             metadata.refresh(topics).whenComplete((v, error) -> {
                 refreshing.set(false);
-                completed.add(new Completed(-1, Map.of(), null, error)); // wakes the poll
+                completed.add(WAKEUP);
             });
         }
         Map<Integer, Map<TopicPartition, PartitionInfo>> byLeader = new LinkedHashMap<>();
