@@ -93,7 +93,7 @@ public final class RebalanceBenchmark {
         while (System.nanoTime() < deadline) {
             try {
                 GroupDescription group = admin.describeGroups(List.of(GROUP)).get(GROUP);
-                if (group != null && group.state().equals("Stable") && group.members().size() == size) {
+                if (group != null && group.state() == io.brook.client.GroupState.STABLE && group.members().size() == size) {
                     Set<TopicPartition> owned = new HashSet<>();
                     int count = 0;
                     for (MemberDescription member : group.members()) {

@@ -17,6 +17,7 @@ import io.brook.client.CorruptRecordException;
 import io.brook.client.ListOffsetsResultInfo;
 import io.brook.client.OffsetAndMetadata;
 import io.brook.client.OffsetOutOfRangeException;
+import io.brook.client.RetriableException;
 import io.brook.client.OffsetSpec;
 import io.brook.client.PartitionInfo;
 import io.brook.client.TopicPartition;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * handed over through a queue; all state is touched by the consumer's thread only.
  */
 public final class Fetcher {
+    /** The least time a poll gives the lookup of positions that auto.offset.reset must set. */
+    static final long RESOLVE_FLOOR_MS = 200;
+
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
     private static final long MAX_WAIT_SLICE_MS = 100;
 
@@ -199,7 +203,15 @@ public final class Fetcher {
         long deadline = clock.nanoseconds() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             throwPendingError();
-            resolvePositions(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds())));
+            try {
+                // At least RESOLVE_FLOOR_MS, so that even poll(0) makes progress; an unanswered lookup
+                // is tried again by the next loop or poll rather than failing the poll.
+                resolvePositions(Math.max(RESOLVE_FLOOR_MS, TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds())));
+            } catch (RetriableException e) {
+                if (TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoseconds()) <= 0) {
+                    return new ConsumerRecords(Map.of());
+                }
+            }
             for (Completed done; (done = completed.poll()) != null; ) {
                 handle(done);
             }
