@@ -2,7 +2,6 @@ package io.brook.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -129,20 +128,9 @@ class ClientIoCommandTest extends CliTestSupport {
         assertEquals(2, twoGroups.exit(), twoGroups.toString());
     }
 
-    /**
-     * Needs the broker's group coordinator (after the merge): skipped, with the reason, while the
-     * brokers do not serve brook.v1.GroupService.
-     */
-    private static void assumeTheBrokersServeGroups(String topic) {
-        Outcome probe = cluster.client("consume", topic, "--group", "probe-" + topic, "--timeout-ms", "2000");
-        assumeTrue(!probe.err().contains("UNIMPLEMENTED"), "the brokers do not serve brook.v1.GroupService yet: "
-                + probe.err());
-    }
-
     @Test
     void aGroupResumesAtItsCommittedOffsetsAndCommitsOnlyWhatWasPrinted() {
         create("grouped", 1);
-        assumeTheBrokersServeGroups("grouped");
         assertEquals(0, produce("a\nb\nc\nd\ne\n", "grouped").exit());
 
         Outcome first = cluster.client("consume", "grouped", "--group", "readers", "--from-beginning",

@@ -3,11 +3,7 @@ package io.brook.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.brook.api.v1.FindCoordinatorRequest;
-import io.brook.client.internal.Connection;
-import io.brook.client.internal.grpc.GrpcTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,32 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * Consumer groups against a real 3-node cluster (the broker's group coordinator). Skipped, with a
- * message, while the brokers do not serve the GroupService (before the coordinator is merged).
- */
+/** Consumer groups against a real 3-node cluster (the brokers' group coordinators). */
 class GroupClusterTest extends ThreeNodeClusterTest {
-
-    @BeforeEach
-    void needsTheGroupCoordinator() throws Exception {
-        try (GrpcTransport transport = new GrpcTransport(1 << 20)) {
-            String[] hostPort = cluster.bootstrap().split(",")[0].split(":");
-            Connection connection = transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
-            try {
-                connection.findCoordinator(FindCoordinatorRequest.newBuilder().addGroupIds("probe").build(), 30_000)
-                        .get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                assumeTrue(!String.valueOf(e.getCause().getMessage()).contains("UNIMPLEMENTED"),
-                        "the brokers do not serve brook.v1.GroupService yet: " + e.getCause().getMessage());
-            }
-        }
-    }
 
     private static void produce(String topic, int partitions, int perPartition) throws Exception {
         for (int p = 0; p < partitions; p++) {
