@@ -335,7 +335,8 @@ public final class GroupCoordinatorShard {
                 return commitError(ErrorCode.UNKNOWN_MEMBER_ID, "Member " + request.getMemberId()
                         + " is not in group " + groupId + "; nothing was committed.");
             }
-            if (request.getMemberEpoch() < member.memberEpoch()) {
+            if (request.getMemberEpoch() < member.memberEpoch() && !(request.getMemberEpoch()
+                    == member.previousMemberEpoch() && holdsAll(member, request))) {
                 return commitError(ErrorCode.STALE_MEMBER_EPOCH, "Member " + request.getMemberId() + " committed with "
                         + "epoch " + request.getMemberEpoch() + " but is at epoch " + member.memberEpoch()
                         + "; nothing was committed.");
@@ -370,6 +371,21 @@ public final class GroupCoordinatorShard {
             response.addTopics(topicResponse);
         }
         return new Result<>(records, response.build());
+    }
+
+    /**
+     * Whether the member holds every partition of the commit: then a commit with its previous epoch
+     * (sent before the answer that moved it on arrived) is safe, since nobody else can own them.
+     */
+    private static boolean holdsAll(Member member, OffsetCommitRequest request) {
+        for (OffsetCommitTopic topic : request.getTopicsList()) {
+            for (OffsetCommitPartition p : topic.getPartitionsList()) {
+                if (!member.holds(topic.getTopic(), p.getPartition())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Result<OffsetCommitResponse> commitError(ErrorCode code, String message) {

@@ -108,15 +108,28 @@ class GroupCoordinatorShardTest {
         ConsumerGroupHeartbeatResponse a = h.heartbeat("g", "a", 1, null);
         // a is revoking at epoch 1: it may still commit at epoch 1.
         assertEquals(ErrorCode.NONE, h.commit("g", "a", 1, "orders", 0, 5).getErrorCode());
-        a = h.heartbeat("g", "a", 1, assignment(a));
+        SortedMap<String, SortedSet<Integer>> kept = assignment(a);
+        int given = Partitions.minus(Map.of("orders", Set.of(0, 1, 2, 3, 4, 5)), kept).get("orders").first();
+        int held = kept.get("orders").first();
+        assertEquals(ErrorCode.NONE, h.commit("g", "a", 1, "orders", given, 5).getErrorCode());
+        a = h.heartbeat("g", "a", 1, kept);
         assertEquals(2, a.getMemberEpoch());
         int logSize = h.log.size();
-        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, h.commit("g", "a", 1, "orders", 0, 3).getErrorCode());
-        assertEquals(ErrorCode.FENCED_MEMBER_EPOCH, h.commit("g", "a", 3, "orders", 0, 3).getErrorCode());
+        // Epoch 1 is behind now: refused for a partition a gave up (b may own it) ...
+        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, h.commit("g", "a", 1, "orders", given, 3).getErrorCode());
+        assertEquals(ErrorCode.FENCED_MEMBER_EPOCH, h.commit("g", "a", 3, "orders", held, 3).getErrorCode());
         assertEquals(logSize, h.log.size());
-        assertEquals(5, offset("g", "orders", 0));
-        assertEquals(ErrorCode.NONE, h.commit("g", "a", 2, "orders", 0, 8).getErrorCode());
-        assertEquals(8, offset("g", "orders", 0));
+        assertEquals(5, offset("g", "orders", given));
+        // ... but accepted for one it still owns (sent before the answer with epoch 2 arrived).
+        assertEquals(ErrorCode.NONE, h.commit("g", "a", 1, "orders", held, 4).getErrorCode());
+        assertEquals(ErrorCode.NONE, h.commit("g", "a", 2, "orders", held, 8).getErrorCode());
+        assertEquals(8, offset("g", "orders", held));
+        // Two epochs behind is refused even for owned partitions.
+        h.topics.put("orders", 7);
+        h.poll();
+        h.heartbeat("g", "a", 2, null);
+        assertEquals(3, h.shard.member("g", "a").memberEpoch());
+        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, h.commit("g", "a", 1, "orders", held, 9).getErrorCode());
         assertEquals(ErrorCode.NONE, b.getErrorCode());
     }
 
