@@ -117,7 +117,7 @@ class GroupCoordinatorClusterTest {
         assertEquals(ErrorCode.NONE, commit(coordinator, group, "m1", 1, 2, 17).getErrorCode());
         int other = coordinator % 3 + 1;
         assertEquals(ErrorCode.NOT_COORDINATOR, commit(other, group, "m1", 1, 2, 18).getErrorCode());
-        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, commit(coordinator, group, "m1", 0, 2, 19).getErrorCode());
+        assertEquals(ErrorCode.FENCED_MEMBER_EPOCH, commit(coordinator, group, "m1", 2, 2, 19).getErrorCode());
         assertEquals(17, cluster.groups(coordinator).offsetFetch(OffsetFetchRequest.newBuilder().setGroupId(group)
                 .build()).getOffsets(0).getOffset());
         assertTrue(cluster.groups(coordinator).listGroups(ListGroupsRequest.getDefaultInstance()).getGroupsList()
