@@ -322,7 +322,7 @@ public final class GroupCoordinatorShard {
         if (request.getMemberId().isEmpty()) {
             if (group != null && !group.members.isEmpty()) {
                 return commitError(ErrorCode.NON_EMPTY_GROUP, "Group " + groupId + " has " + group.members.size()
-                        + " active member(s): only they may commit; stop them to set offsets from outside the group.");
+                        + " active member(s); only they may commit its offsets.");
             }
             if (group == null) {
                 ConsumerGroup created = new ConsumerGroup(groupId);
