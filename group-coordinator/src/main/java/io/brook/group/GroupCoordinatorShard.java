@@ -74,6 +74,11 @@ public final class GroupCoordinatorShard {
 
     public static final String GROUP_TYPE = "consumer";
     public static final String ASSIGNOR = "uniform";
+    /**
+     * The most offset tombstones one {@link #poll} returns (they are written as one batch, which must
+     * stay under the partition's max.message.bytes); the rest follow at the next polls.
+     */
+    static final int MAX_RECORDS_PER_POLL = 2_000;
 
     private record MemberRef(String group, String member) {}
 
@@ -182,6 +187,12 @@ public final class GroupCoordinatorShard {
                     request.getRebalanceTimeoutMs(), sessionTimeout);
         } else {
             member = work.members.get(memberId);
+            if (member == null && !request.getInstanceId().isEmpty() && work.members.values().stream()
+                    .anyMatch(m -> m.instanceId().equals(request.getInstanceId()))) {
+                return heartbeatError(ErrorCode.FENCED_INSTANCE_ID, "Another consumer with group.instance.id "
+                        + request.getInstanceId() + " joined group " + groupId + " and took over member " + memberId
+                        + "'s partitions; two consumers must not share an instance id.");
+            }
             if (member == null) {
                 return heartbeatError(ErrorCode.UNKNOWN_MEMBER_ID, "Member " + memberId + " is not in group " + groupId
                         + " (removed after its session or rebalance timeout?); rejoin with epoch 0.");
@@ -235,8 +246,12 @@ public final class GroupCoordinatorShard {
         ConsumerGroupHeartbeatResponse.Builder response = ConsumerGroupHeartbeatResponse.newBuilder()
                 .setErrorCode(ErrorCode.NONE).setMemberId(memberId).setMemberEpoch(reconciled.memberEpoch())
                 .setHeartbeatIntervalMs(config.heartbeatIntervalMs());
+        // The assignment is sent whenever the member may not know it: on join, when it changed, when
+        // the member reports something else, when its epoch moves (an answer may have been lost), and
+        // while it is revoking (it must learn what to give up even if the first answer was lost).
         if (joined || before == null || !before.assigned().equals(reconciled.assigned())
-                || owned != null && !owned.equals(reconciled.assigned())) {
+                || owned != null && !owned.equals(reconciled.assigned()) || epoch != reconciled.memberEpoch()
+                || !reconciled.pendingRevocation().isEmpty()) {
             response.setHasAssignment(true).addAllAssignment(Partitions.toProto(reconciled.assigned()));
         }
         return new Result<>(records, response.build());
@@ -335,8 +350,8 @@ public final class GroupCoordinatorShard {
                 return commitError(ErrorCode.UNKNOWN_MEMBER_ID, "Member " + request.getMemberId()
                         + " is not in group " + groupId + "; nothing was committed.");
             }
-            if (request.getMemberEpoch() < member.memberEpoch() && !(request.getMemberEpoch()
-                    == member.previousMemberEpoch() && holdsAll(member, request))) {
+            if (request.getMemberEpoch() < member.memberEpoch() && !(request.getMemberEpoch() > 0
+                    && request.getMemberEpoch() == member.previousMemberEpoch() && holdsAll(member, request))) {
                 return commitError(ErrorCode.STALE_MEMBER_EPOCH, "Member " + request.getMemberId() + " committed with "
                         + "epoch " + request.getMemberEpoch() + " but is at epoch " + member.memberEpoch()
                         + "; nothing was committed.");
@@ -523,21 +538,33 @@ public final class GroupCoordinatorShard {
         }
         if (nowMs >= nextRetentionCheckMs) {
             nextRetentionCheckMs = nowMs + config.offsetsRetentionCheckIntervalMs();
+            boolean more = false;
             for (ConsumerGroup group : groups.values()) {
                 if (!group.members.isEmpty() || group.emptySinceMs < 0) {
                     continue;
                 }
-                List<GroupRecord> expiredOffsets = new ArrayList<>();
-                group.offsets.forEach((topic, partitions) -> partitions.forEach((p, v) -> {
-                    if (nowMs - Math.max(v.getCommitTimestampMs(), group.emptySinceMs) >= config.offsetsRetentionMs()) {
-                        expiredOffsets.add(GroupRecord.offset(group.groupId(), topic, p, null));
+                int total = 0;
+                int expired = 0;
+                for (Map.Entry<String, SortedMap<Integer, OffsetValue>> topic : group.offsets.entrySet()) {
+                    for (Map.Entry<Integer, OffsetValue> p : topic.getValue().entrySet()) {
+                        total++;
+                        if (nowMs - Math.max(p.getValue().getCommitTimestampMs(), group.emptySinceMs)
+                                >= config.offsetsRetentionMs()) {
+                            if (records.size() >= MAX_RECORDS_PER_POLL) {
+                                more = true;
+                                continue;
+                            }
+                            records.add(GroupRecord.offset(group.groupId(), topic.getKey(), p.getKey(), null));
+                            expired++;
+                        }
                     }
-                }));
-                int remaining = group.offsets.values().stream().mapToInt(Map::size).sum() - expiredOffsets.size();
-                records.addAll(expiredOffsets);
-                if (remaining == 0 && nowMs - group.emptySinceMs >= config.offsetsRetentionMs()) {
+                }
+                if (total == expired && nowMs - group.emptySinceMs >= config.offsetsRetentionMs()) {
                     records.add(GroupRecord.group(group.groupId(), null));
                 }
+            }
+            if (more) {
+                nextRetentionCheckMs = nowMs; // the rest at the next poll, in batches that fit
             }
         }
         return records;

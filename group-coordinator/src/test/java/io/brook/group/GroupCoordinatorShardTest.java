@@ -343,6 +343,65 @@ class GroupCoordinatorShardTest {
         assertEquals(10_000, m.sessionTimeoutMs());
     }
 
+    @Test
+    void aLostAnswerIsRepeatedTheRevocationAndTheNewPartitionsAreSentAgain() {
+        ConsumerGroupHeartbeatResponse a = h.join("g", "a", List.of("orders"));
+        h.join("g", "b", List.of("orders"));
+        ConsumerGroupHeartbeatResponse lost = h.heartbeat("g", "a", 1, null); // asks a to revoke; lost
+        assertTrue(lost.getHasAssignment());
+        ConsumerGroupHeartbeatResponse retry = h.heartbeat("g", "a", 1, null);
+        assertTrue(retry.getHasAssignment(), "a revoking member is told what it keeps at every heartbeat");
+        assertEquals(assignment(lost), assignment(retry));
+
+        // New partitions given in an answer that is lost: the retry with the old epoch gets them.
+        ConsumerGroupHeartbeatResponse done = h.heartbeat("g", "a", 1, assignment(retry));
+        int epoch = done.getMemberEpoch();
+        h.topics.put("orders", 8);
+        h.poll();
+        ConsumerGroupHeartbeatResponse gained = h.heartbeat("g", "a", epoch, null);
+        assertTrue(gained.getMemberEpoch() > epoch);
+        ConsumerGroupHeartbeatResponse again = h.heartbeat("g", "a", epoch, null);
+        assertTrue(again.getHasAssignment(), "an answer that moved the epoch is repeated to a member still on the old one");
+        assertEquals(assignment(gained), assignment(again));
+        assertEquals(ErrorCode.NONE, a.getErrorCode());
+    }
+
+    @Test
+    void theOldIncarnationOfAStaticMemberIsFencedNotAskedToRejoin() {
+        ConsumerGroupHeartbeatResponse a1 = h.join("g", "a1", "instance-a", List.of("orders"));
+        h.join("g", "a2", "instance-a", List.of("orders"));
+        ConsumerGroupHeartbeatResponse old = h.apply(h.shard.heartbeat(ConsumerGroupHeartbeatRequest.newBuilder()
+                .setGroupId("g").setMemberId("a1").setMemberEpoch(a1.getMemberEpoch()).setInstanceId("instance-a")
+                .build(), "h", h.now()));
+        assertEquals(ErrorCode.FENCED_INSTANCE_ID, old.getErrorCode());
+        assertEquals(Set.of("a2"), h.shard.members("g").keySet());
+    }
+
+    @Test
+    void aCommitWithEpochZeroIsNeverAMembersCommit() {
+        ConsumerGroupHeartbeatResponse a = h.join("g", "a", List.of("orders"));
+        assertEquals(1, a.getMemberEpoch());
+        assertEquals(ErrorCode.STALE_MEMBER_EPOCH, h.commit("g", "a", 0, "orders", 0, 1).getErrorCode());
+    }
+
+    @Test
+    void expiringManyOffsetsIsWrittenInBatchesThatFit() {
+        ShardHarness fast = new ShardHarness(new GroupConfig(50, (short) 3, 60_000, 1_000, 4096, 10_000, 1_000, 60_000,
+                500, Integer.MAX_VALUE));
+        io.brook.api.v1.OffsetCommitTopic.Builder topic = io.brook.api.v1.OffsetCommitTopic.newBuilder().setTopic("t");
+        int count = GroupCoordinatorShard.MAX_RECORDS_PER_POLL + 500;
+        for (int p = 0; p < count; p++) {
+            topic.addPartitions(io.brook.api.v1.OffsetCommitPartition.newBuilder().setPartition(p).setOffset(1));
+        }
+        fast.apply(fast.shard.commitOffsets(io.brook.api.v1.OffsetCommitRequest.newBuilder().setGroupId("big")
+                .setMemberEpoch(-1).addTopics(topic).build(), fast.now()));
+        fast.clock.advance(61_000);
+        assertEquals(GroupCoordinatorShard.MAX_RECORDS_PER_POLL, fast.poll().size());
+        assertEquals(Set.of("big"), fast.shard.groupIds());
+        assertEquals(501, fast.poll().size(), "the other 500 and the group's tombstone");
+        assertEquals(Set.of(), fast.shard.groupIds());
+    }
+
     private long offset(String group, String topic, int partition) {
         return h.shard.fetchOffsets(OffsetFetchRequest.newBuilder().setGroupId(group)
                 .addTopics(io.brook.api.v1.TopicPartitions.newBuilder().setTopic(topic).addPartitions(partition)).build())

@@ -269,6 +269,17 @@ public final class Partition {
      * still be committed later).
      */
     public CompletableFuture<ProduceResult> append(ByteBuffer records, int acks, long timeoutMs) {
+        return append(records, acks, timeoutMs, -1);
+    }
+
+    /**
+     * Like {@link #append(ByteBuffer, int, long)}, but only while this replica leads in
+     * {@code expectedLeaderEpoch} (-1: any epoch); otherwise FENCED_LEADER_EPOCH and nothing is
+     * written. For writers whose decisions rest on what they read as leader of one epoch (the group
+     * coordinator).
+     */
+    public CompletableFuture<ProduceResult> append(ByteBuffer records, int acks, long timeoutMs,
+            int expectedLeaderEpoch) {
         List<Runnable> after = new ArrayList<>();
         CompletableFuture<ProduceResult> answer;
         boolean appended = false;
@@ -278,6 +289,10 @@ public final class Partition {
                 return CompletableFuture.completedFuture(notLeader());
             }
             epoch = leader.leaderEpoch();
+            if (expectedLeaderEpoch >= 0 && epoch != expectedLeaderEpoch) {
+                return CompletableFuture.completedFuture(ProduceResult.error(ErrorCode.FENCED_LEADER_EPOCH,
+                        topicPartition + " is led in epoch " + epoch + ", not " + expectedLeaderEpoch, localId, epoch));
+            }
             ErrorCode check = leader.checkBeforeAppend(acks);
             if (check != ErrorCode.NONE) {
                 return CompletableFuture.completedFuture(ProduceResult.error(check, topicPartition + " has "

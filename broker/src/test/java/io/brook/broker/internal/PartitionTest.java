@@ -105,6 +105,17 @@ class PartitionTest {
     }
 
     @Test
+    void anAppendForAnotherLeaderEpochIsRefusedAndWritesNothing() throws IOException {
+        Partition p = partition(false);
+        p.applyRegistration(leaderOf(1, 3, List.of(1), 0), 1, LAG_MAX);
+        ProduceResult stale = p.append(batch("stale"), 1, 30_000, 2).join();
+        assertEquals(ErrorCode.FENCED_LEADER_EPOCH, stale.error());
+        assertEquals(0, p.log().logEndOffset(), "nothing written");
+        assertEquals(ErrorCode.NONE, p.append(batch("current"), 1, 30_000, 3).join().error());
+        assertEquals(1, p.log().logEndOffset());
+    }
+
+    @Test
     void withoutFlushOnAckTheIsrsPositionsAreEnoughAndAcksOneAnswersAtOnce() throws IOException {
         Partition p = partition(false);
         p.applyRegistration(leaderOf(1, 0, List.of(1, 2), 0), 2, LAG_MAX);

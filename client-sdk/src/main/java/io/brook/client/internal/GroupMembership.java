@@ -124,6 +124,8 @@ public final class GroupMembership {
     private Set<TopicPartition> owned = Set.of();
     private long ownedVersion;
     private long ownedAcked = -1;
+    /** An assignment gave partitions this member did not own; guarded by this. */
+    private boolean givenNotTaken;
     private Set<TopicPartition> target = Set.of();
     private long targetVersion;
     private long reconciledVersion;
@@ -282,6 +284,15 @@ public final class GroupMembership {
 
     /** The application applied reconciliation {@code version} and holds {@code partitions}. */
     public synchronized void reconciled(long version, Set<TopicPartition> partitions, long nowMs) {
+        if (givenNotTaken && partitions.equals(owned)) {
+            // Report it even unchanged: the coordinator counts a partition it gave as held until this
+            // member says it does not hold it, and an answer asked it back before it was taken.
+            ownedVersion++;
+            if (state == State.JOINING || state == State.STABLE || state == State.RECONCILING) {
+                nextHeartbeatMs = nowMs;
+            }
+        }
+        givenNotTaken = false;
         ownedChanged(partitions, nowMs);
         if (state == State.RECONCILING && version > reconciledVersion) {
             reconciledVersion = version;
@@ -492,10 +503,18 @@ public final class GroupMembership {
             log.warn("{}the coordinator answered member id {} for member {}; keeping ours", logPrefix,
                     response.getMemberId(), memberId);
         }
-        boolean assignment = response.getHasAssignment();
-        if (assignment) {
-            target = partitions(response.getAssignmentList());
-            targetVersion++;
+        boolean assignment = false;
+        if (response.getHasAssignment()) {
+            Set<TopicPartition> next = partitions(response.getAssignmentList());
+            // The coordinator repeats an assignment it is not sure the member has (while it revokes,
+            // after a lost answer): only a different one is a new reconciliation.
+            if (state == State.JOINING || !next.equals(target)
+                    || targetVersion == reconciledVersion && !next.equals(owned)) {
+                givenNotTaken |= !owned.containsAll(next);
+                target = next;
+                targetVersion++;
+                assignment = true;
+            }
         }
         if (targetVersion != reconciledVersion) {
             transition(State.RECONCILING, assignment ? "new assignment " + target : "reconciling");
@@ -541,6 +560,10 @@ public final class GroupMembership {
 
     private void retryLater(long nowMs) {
         nextHeartbeatMs = nowMs + backoff.delayMs(failures++);
+        // The failed heartbeat may have reached the coordinator and changed what it expects (a
+        // revocation, new partitions): the next one carries everything, so that its answer does too.
+        subscriptionAcked = -1;
+        ownedAcked = -1;
     }
 
     private void transition(State next, String why) {

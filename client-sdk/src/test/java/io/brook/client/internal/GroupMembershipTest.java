@@ -91,6 +91,38 @@ class GroupMembershipTest {
     }
 
     @Test
+    void afterAFailedHeartbeatTheNextOneCarriesTheSubscriptionAndTheOwnedPartitions() {
+        GroupMembership membership = joinedWith(membership(null), T0, T1);
+        clock.advance(3000);
+        ConsumerGroupHeartbeatRequest plain = membership.heartbeatToSend(now());
+        assertFalse(plain.getOwnedChanged(), "a periodic heartbeat carries only what changed");
+        // Its answer is lost (the coordinator may have acted on it: a revocation, new partitions).
+        membership.onHeartbeatFailure(new io.brook.client.NetworkException("lost", true, null), now());
+        clock.advance(1000);
+        ConsumerGroupHeartbeatRequest full = membership.heartbeatToSend(now());
+        assertTrue(full.getOwnedChanged() && full.getSubscriptionChanged(), full.toString());
+        assertEquals(List.of(T0, T1), owned(full));
+    }
+
+    @Test
+    void aReconciliationThatChangesNothingIsStillReported() {
+        GroupMembership membership = joinedWith(membership(null), T0);
+        clock.advance(3000);
+        membership.heartbeatToSend(now());
+        membership.onHeartbeatResponse(answer(2, 3000, T0, T1), now()); // given T1 ...
+        clock.advance(3000);
+        membership.heartbeatToSend(now());
+        membership.onHeartbeatResponse(answer(2, 3000, T0), now()); // ... and asked to give it back before taking it
+        Reconciliation reconciliation = membership.reconciliation();
+        assertEquals(Set.of(), reconciliation.revoked());
+        membership.reconciled(reconciliation.version(), Set.of(T0), now());
+        ConsumerGroupHeartbeatRequest report = membership.heartbeatToSend(now());
+        assertNotNull(report, "reported at once: the coordinator waits for it to confirm it does not hold T1");
+        assertTrue(report.getOwnedChanged());
+        assertEquals(List.of(T0), owned(report));
+    }
+
+    @Test
     void joinSendsEpochZeroTheSubscriptionBothTimeoutsTheInstanceAndClientIdsAndNothingOwned() {
         GroupMembership membership = membership("instance-a");
         assertNull(membership.heartbeatToSend(now()), "nothing to send before subscribe");

@@ -89,6 +89,10 @@ final class ShardRunner {
     private <T> CompletableFuture<Void> step(Function<GroupCoordinatorShard, GroupCoordinatorShard.Result<T>> op,
             GroupCoordinatorRuntime.ErrorAnswer<T> error, CompletableFuture<T> answer) {
         State now = state;
+        if (now != State.CLOSED && partition.leaderView().map(v -> v.leaderEpoch() != leaderEpoch).orElse(true)) {
+            close(); // leadership moved on; the next tick starts a runner for the new epoch, if any
+            now = State.CLOSED;
+        }
         if (now == State.CLOSED) {
             answer.complete(error.answer(ErrorCode.NOT_COORDINATOR, "Broker " + brokerId + " no longer coordinates "
                     + partition.topicPartition() + "; find the coordinator again."));
@@ -112,7 +116,7 @@ final class ShardRunner {
             return CompletableFuture.completedFuture(null);
         }
         List<GroupRecord> records = result.records();
-        return partition.append(encode(records), -1, WRITE_TIMEOUT_MS).handleAsync((written, failure) -> {
+        return partition.append(encode(records), -1, WRITE_TIMEOUT_MS, leaderEpoch).handleAsync((written, failure) -> {
             ErrorCode code = failure != null ? ErrorCode.REQUEST_TIMED_OUT : written.error();
             if (code == ErrorCode.NONE && state == State.ACTIVE) {
                 long nowMs = clock.milliseconds();
@@ -128,7 +132,13 @@ final class ShardRunner {
                 log.info("Broker {}: a write to {} failed ({}); reloading its groups", brokerId,
                         partition.topicPartition(), code);
                 state = State.LOADING;
-                loadNow();
+                try {
+                    loadNow();
+                } catch (RuntimeException e) {
+                    log.warn("Broker {}: reloading the groups of {} failed; retrying", brokerId,
+                            partition.topicPartition(), e);
+                    reloadNeeded = true;
+                }
             }
             return null;
         }, executor);
@@ -139,7 +149,8 @@ final class ShardRunner {
         return switch (writeError) {
             case NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, FENCED_LEADER_EPOCH, STORAGE_ERROR, NONE ->
                     ErrorCode.NOT_COORDINATOR;
-            case RECORD_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_RECORD, CORRUPT_MESSAGE -> ErrorCode.UNKNOWN_SERVER_ERROR;
+            // Everything else, a record too large included, is retriable for the client: it must not
+            // give up on its group because of one write the coordinator could not make.
             default -> ErrorCode.COORDINATOR_NOT_AVAILABLE;
         };
     }
