@@ -53,6 +53,21 @@ import org.slf4j.LoggerFactory;
 public final class Partition {
     private static final Logger log = LoggerFactory.getLogger(Partition.class);
 
+    /**
+     * A deliberately broken build, for the chaos harness's own test only: acks=all answered as soon
+     * as the leader appended, before any replica has the batch — so a leader crash loses
+     * acknowledged writes, which the harness's lost-write checker must catch. Set only by the JVM
+     * system property {@code brook.test.unsafeAckBeforeReplication=true}; never a configuration key.
+     */
+    static final boolean UNSAFE_ACK_BEFORE_REPLICATION = Boolean.getBoolean("brook.test.unsafeAckBeforeReplication");
+
+    static {
+        if (UNSAFE_ACK_BEFORE_REPLICATION) {
+            log.error("BROKEN BUILD FOR TESTS: acks=all is acknowledged before replication "
+                    + "(-Dbrook.test.unsafeAckBeforeReplication=true); acknowledged writes can be lost");
+        }
+    }
+
     /** What the broker does with this partition's news (called without the lock held). */
     public interface Events {
         /** The leader proposes an ISR change: send it to the controller, answer with {@link #onIsrChangeResult}. */
@@ -321,7 +336,7 @@ public final class Partition {
             }
             ProduceResult ok = new ProduceResult(ErrorCode.NONE, "", firstOffset, appendTime,
                     partitionLog.logStartOffset(), -1, -1);
-            if (acks != -1) {
+            if (acks != -1 || UNSAFE_ACK_BEFORE_REPLICATION) {
                 answer = CompletableFuture.completedFuture(ok);
             } else {
                 Completion completion = leader.completionOf(lastOffset);
