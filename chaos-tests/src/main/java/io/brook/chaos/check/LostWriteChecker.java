@@ -75,7 +75,7 @@ public final class LostWriteChecker implements Checker {
             if (!send.f().equals(Op.SEND)) {
                 continue;
             }
-            Op payload = send.payload();
+            Op payload = send.last();
             List<Sighting> seen = whereRead.getOrDefault(payload.value(), List.of());
             switch (send.outcome()) {
                 case OK -> {

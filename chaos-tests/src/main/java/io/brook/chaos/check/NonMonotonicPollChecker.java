@@ -32,7 +32,7 @@ public final class NonMonotonicPollChecker implements Checker {
 
     private record Key(int process, TopicPartition partition) {}
 
-    /** The last record of a partition a process polled, and since when its assignment held. */
+    /** The offset of the last record of a partition a process polled, and the poll that returned it. */
     private record Last(long offset, long pollIndex) {}
 
     @Override

@@ -43,14 +43,12 @@ public record Operation(Op invocation, Op completion) {
         return invocation != null ? invocation : completion;
     }
 
-    /** The op that ended it: the completion, or the invocation of one that never completed. */
+    /**
+     * The op that ended it: the completion, or the invocation of one that never completed. The
+     * one to read the payload from (a completion carries the acknowledged offsets).
+     */
     public Op last() {
         return completion != null ? completion : invocation;
-    }
-
-    /** The most informative op: the completion if any (it carries acknowledged offsets), else the invocation. */
-    public Op payload() {
-        return last();
     }
 
     /** Index at which it started: the invocation's, or the notification's own. */

@@ -29,7 +29,7 @@ import org.quicktheories.generators.Generate;
  * {@code -Dqt.seed=<seed>}.
  */
 class HistoryJsonPropertiesTest {
-    private static final int EXAMPLES = Integer.getInteger("brook.properties.examples", 60) * 5;
+    private static final int EXAMPLES = Integer.getInteger("brook.properties.examples", 60) * 3;
 
     @TempDir
     Path dir;

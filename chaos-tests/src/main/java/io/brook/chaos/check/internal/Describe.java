@@ -52,7 +52,7 @@ public final class Describe {
 
     /** "send of "v3" by process 2 (invoke op 4, ok op 6)". */
     public static String send(Operation send) {
-        return "send of " + quote(send.payload().value()) + " by process " + send.process() + " ("
+        return "send of " + quote(send.last().value()) + " by process " + send.process() + " ("
                 + send.describeOps() + ")";
     }
 
