@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Brook: a Kafka-style event streaming platform without ZooKeeper.",
         subcommands = {DevCommand.class, StorageCommand.class, ServerCommand.class, TopicsCommand.class,
                 GroupsCommand.class, ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class, PerfCommand.class,
-                ConfigCommand.class})
+                ConfigCommand.class, ChaosCommand.class})
 public final class Brook extends CommandGroup {
 
     /** Runs the command line with the given output streams; returns the exit status. */

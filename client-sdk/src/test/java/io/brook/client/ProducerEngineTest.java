@@ -153,6 +153,31 @@ class ProducerEngineTest {
     }
 
     @Test
+    void aBatchThatMayHaveBeenWrittenIsNeverNumberedAgainUnderANewProducerId() throws Exception {
+        // Found by the chaos harness: a batch whose attempt got no answer (it was in the log), retried
+        // after the broker's window of remembered batches had moved on (OUT_OF_ORDER_SEQUENCE), must
+        // not be resent under a fresh producer id: the broker could not recognise it and would write
+        // it a second time.
+        producer(Map.of("batch.size", 100, "request.timeout.ms", 5_000));
+        CompletableFuture<RecordMetadata> first = producer.send(record(200));
+        nextRequest(); // written, but the answer never comes
+        clock.advance(5_000); // the request times out: retried with its sequence
+        ScriptedTransport.Sent retry = nextRequest();
+        assertEquals(0, batchOf(retry).baseSequence());
+        CompletableFuture<RecordMetadata> second = producer.send(record(200));
+        ScriptedTransport.answer(retry, ErrorCode.OUT_OF_ORDER_SEQUENCE, -1);
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> first.get(5, TimeUnit.SECONDS));
+        TimeoutException outcome = assertInstanceOf(TimeoutException.class, failed.getCause());
+        assertTrue(outcome.indeterminate(), "it may be in the log: not a definite failure");
+        ScriptedTransport.Sent next = nextRequest();
+        assertEquals(0, batchOf(next).lastOffsetDelta(), "only the second record goes, under the new producer id");
+        assertEquals(0, batchOf(next).baseSequence());
+        ScriptedTransport.answer(next, ErrorCode.NONE, 7);
+        assertEquals(7, second.get(5, TimeUnit.SECONDS).offset());
+    }
+
+    @Test
     void aRecordWithNoAnswerWithinTheDeliveryTimeoutFailsAsIndeterminate() throws Exception {
         producer(Map.of("delivery.timeout.ms", 10_000, "request.timeout.ms", 5_000));
         CompletableFuture<RecordMetadata> future = producer.send(record(10));

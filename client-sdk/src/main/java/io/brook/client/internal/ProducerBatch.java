@@ -42,6 +42,12 @@ public final class ProducerBatch {
     int attempts;
     long retryAtNanos;
     boolean everSent;
+    /**
+     * An attempt ended without a definite answer (request timeout, broken stream): the batch may be
+     * in the log. Such a batch must never be numbered again under another producer id, or its
+     * retry would be written a second time.
+     */
+    boolean maybeWritten;
 
     ProducerBatch(TopicPartition partition, long createdNanos) {
         this.partition = partition;

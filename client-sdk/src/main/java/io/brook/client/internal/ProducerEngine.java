@@ -416,6 +416,7 @@ public final class ProducerEngine {
     }
 
     private void onProducerId(InitProducerIdResponse response, Throwable error) {
+        List<Runnable> completions = new ArrayList<>();
         lock.lock();
         try {
             producerIdRequested = false;
@@ -438,13 +439,14 @@ public final class ProducerEngine {
                     state.producerId = id;
                     state.producerEpoch = epoch;
                 } else if (state.resetPending && state.inFlight.isEmpty()) {
-                    reset(entry.getKey(), state, id, epoch);
+                    reset(entry.getKey(), state, id, epoch, completions);
                 }
             }
             wake.signalAll();
         } finally {
             lock.unlock();
         }
+        run(completions);
     }
 
     private void producerIdFailed(Throwable error) {
@@ -455,13 +457,27 @@ public final class ProducerEngine {
         log.debug("Producer: no producer id yet ({}); retrying", error.getMessage());
     }
 
-    /** Moves {@code state} to a fresh producer id and numbers its waiting batches from 0. */
-    private void reset(TopicPartition partition, PartitionState state, long id, short epoch) {
+    /**
+     * Moves {@code state} to a fresh producer id and numbers its waiting batches from 0 — except
+     * those that may already be in the log (an attempt without a definite answer): under a new id
+     * the broker could not recognise their retry, so they fail as indeterminate instead of being
+     * written twice.
+     */
+    private void reset(TopicPartition partition, PartitionState state, long id, short epoch,
+            List<Runnable> completions) {
         state.producerId = id;
         state.producerEpoch = epoch;
         state.nextSequence = 0;
         state.resetPending = false;
-        for (ProducerBatch batch : state.queue) {
+        for (Iterator<ProducerBatch> it = state.queue.iterator(); it.hasNext(); ) {
+            ProducerBatch batch = it.next();
+            if (batch.maybeWritten) {
+                it.remove();
+                fail(batch, new TimeoutException("the record's first attempt got no answer and its partition "
+                        + "had to move to a new producer id; it may have been written (not resent, so that it "
+                        + "is never written twice)", true), completions);
+                continue;
+            }
             if (batch.hasSequence()) {
                 batch.assign(id, epoch, state.nextSequence);
                 state.nextSequence += batch.records.size();
@@ -600,6 +616,9 @@ public final class ProducerEngine {
         if (!state.inFlight.remove(batch)) {
             return; // already handled (a stream that failed after its answer came)
         }
+        if (error.indeterminate()) {
+            batch.maybeWritten = true;
+        }
         ErrorCode code = error.errorCode();
         if (code == ErrorCode.NOT_LEADER_OR_FOLLOWER || code == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
                 || code == ErrorCode.LEADER_NOT_AVAILABLE || code == ErrorCode.FENCED_LEADER_EPOCH
@@ -626,6 +645,9 @@ public final class ProducerEngine {
         BrookException outcome = expired && error.retriable()
                 ? new TimeoutException("the record was not acknowledged within delivery.timeout.ms ("
                         + settings.deliveryTimeoutMs() + " ms); last error: " + error.getMessage(), true, error)
+                : batch.maybeWritten && !error.indeterminate()
+                ? new TimeoutException("an earlier attempt got no answer, so the record may have been written; "
+                        + "the last attempt failed: " + error.getMessage(), true, error)
                 : error;
         fail(batch, outcome, completions);
         if (settings.idempotent()) {
