@@ -69,6 +69,11 @@ final class ChaosCommand extends CommandGroup {
         @Option(names = "--jar", description = "The node jar (default: the jar this command runs from).")
         Path jar;
 
+        @Option(names = "--node-jvm-option", paramLabel = "OPTION", description = "An extra JVM option for every node "
+                + "process, repeatable (for example -Dbrook.test.unsafeAckBeforeReplication=true, the deliberately "
+                + "broken build the checkers must catch).")
+        List<String> nodeJvmOptions = new ArrayList<>();
+
         @Override
         public void run() {
             long chosenSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -93,7 +98,8 @@ final class ChaosCommand extends CommandGroup {
             ChaosRunner.Outcome outcome;
             try {
                 outcome = ChaosRunner.run(new ChaosRunner.Options(nodes, parseDuration(duration), kinds, workload, rate,
-                        chosenSeed, dir, nodeJar, producers, partitions, mode, ChaosRunner.fastFailover()));
+                        chosenSeed, dir, nodeJar, producers, partitions, mode, ChaosRunner.fastFailover(),
+                        nodeJvmOptions));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (Exception e) {

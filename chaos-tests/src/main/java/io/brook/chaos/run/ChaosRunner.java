@@ -47,13 +47,14 @@ public final class ChaosRunner {
      */
     public record Options(int nodes, Duration duration, List<FaultKind> faults, String workload, int rate, long seed,
             Path reportDir, Path jar, int producers, int partitions, NetworkMode network,
-            Map<String, String> nodeConfig) {
+            Map<String, String> nodeConfig, List<String> nodeJvmOptions) {
         public Options {
             if (!workload.equals("queue")) {
                 throw new IllegalArgumentException("Unknown workload '" + workload + "': only 'queue' exists so far.");
             }
             faults = List.copyOf(faults);
             nodeConfig = Map.copyOf(nodeConfig);
+            nodeJvmOptions = List.copyOf(nodeJvmOptions);
         }
     }
 
@@ -75,6 +76,7 @@ public final class ChaosRunner {
         int replication = Math.min(3, options.nodes());
         ChaosCluster.Settings settings = ChaosCluster.Settings.builder(options.jar(), options.reportDir().resolve("cluster"))
                 .nodes(options.nodes()).network(options.network()).config(options.nodeConfig())
+                .jvmOptions(jvmOptions(options.nodeJvmOptions()))
                 .config("default.replication.factor", replication).config("min.insync.replicas", Math.min(2, replication))
                 .build();
         History history;
@@ -123,6 +125,13 @@ public final class ChaosRunner {
                 + String.join("\n", checked.consoleLines(20)) + "\n";
         writeReport(options.reportDir(), history, windows, summary);
         return new Outcome(valid, results, options.reportDir(), options.seed(), summary);
+    }
+
+    /** The harness's JVM options for nodes, plus {@code extra} (for example a test-only switch). */
+    private static List<String> jvmOptions(List<String> extra) {
+        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        options.addAll(extra);
+        return options;
     }
 
     private static void awaitFullIsr(ChaosCluster cluster, int partitions, int replication, Duration timeout) {
