@@ -87,6 +87,12 @@ final class NamespaceNetwork implements ClusterNetwork {
         }
         String tag = Long.toString(ProcessHandle.current().pid(), 36) + "-"
                 + Integer.toString(SEQUENCE.getAndIncrement(), 36);
+        String firstNamespace = "brook-" + tag + "-" + nodes.get(0);
+        try { // first, as the check that this process may make namespaces at all
+            Commands.run("ip", "netns", "add", firstNamespace);
+        } catch (Commands.CommandFailedException | UncheckedIOException e) {
+            throw new NetworkNamespacesUnavailableException(e);
+        }
         NamespaceNetwork network;
         try (HostLock lock = HostLock.acquire()) {
             String subnet = freeSubnet(tag);
@@ -98,6 +104,7 @@ final class NamespaceNetwork implements ClusterNetwork {
                 throw e;
             }
         } catch (IOException e) {
+            removeNamespace(firstNamespace);
             throw new UncheckedIOException("cannot lock " + LOCK_FILE, e);
         }
         log.info("Network namespaces for nodes {} on {}0/24 (bridge {}, cut links by {})", nodes, network.subnet,
@@ -105,12 +112,8 @@ final class NamespaceNetwork implements ClusterNetwork {
         return network;
     }
 
+    /** Everything but the first node's namespace, which {@link #create} made. */
     private void setUp() {
-        try {
-            Commands.run("ip", "netns", "add", namespace(nodes.get(0)));
-        } catch (Commands.CommandFailedException | UncheckedIOException e) {
-            throw new NetworkNamespacesUnavailableException(e);
-        }
         String bridge = bridge();
         Commands.run("ip", "link", "add", bridge, "type", "bridge");
         Commands.run("ip", "addr", "add", subnet + "254/24", "dev", bridge);
@@ -307,7 +310,9 @@ final class NamespaceNetwork implements ClusterNetwork {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + LOCK_FILE, e);
+            // Not root (the lock file is root's): nothing of ours could be removed here anyway.
+            log.debug("Leftovers not looked for: cannot lock {}: {}", LOCK_FILE, e.toString());
+            return removed;
         }
         if (!removed.isEmpty()) {
             log.warn("Removed leftovers of crashed chaos runs: {}", removed);

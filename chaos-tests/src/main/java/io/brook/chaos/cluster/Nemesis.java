@@ -141,7 +141,8 @@ public final class Nemesis {
                         continue;
                     }
                     listener.faultStarted(applied.fault);
-                    waitUntil(now + planned.faultFor().toNanos()); // stopped: heal at once
+                    // From the fault's own start: finding a leader or controller may have taken seconds.
+                    waitUntil(runStartNanos + applied.fault.startNanos() + planned.faultFor().toNanos()); // stopped: heal at once
                     long healAt = clock.nanoseconds();
                     String healError = heal(applied);
                     Fault healed = applied.fault.healedAt(healAt - runStartNanos, healError);

@@ -49,13 +49,20 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>Needs {@code cli/target/cli-*-all.jar} (skipped, saying so, without it) and root for the
  * namespaces (fails without, saying so). Node logs stay in {@code target/chaos-cluster-test/}.
- * {@code -Dchaos.partitionMethod=BLACKHOLE_ROUTE} runs the partition steps with blackhole routes.
+ * {@code -Dchaos.partitionMethod=BLACKHOLE_ROUTE} runs the partition steps with blackhole routes,
+ * {@code -Dchaos.controllers=3} with 3 controller-only nodes beside the 3 brokers, and
+ * {@code -Dchaos.network=LOOPBACK} on 127.0.0.1 (the partition steps are then skipped).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosClusterTest {
     private static final String TOPIC = "chaos";
-    private static final Duration WAIT = Duration.ofSeconds(45);
+    /**
+     * Bound on each wait. Generous: when the active controller is cut off, brokers keep waiting on
+     * it for the controller client's whole 30 s request timeout and are fenced meanwhile, so the
+     * partition has no leader for about 30 s before the majority serves it again.
+     */
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private ChaosCluster cluster;
     private BrookProducer producer;
@@ -72,6 +79,8 @@ class ChaosClusterTest {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
         cluster = ChaosCluster.start(ChaosCluster.Settings.builder(jar.get(), dir)
+                .network(NetworkMode.valueOf(System.getProperty("chaos.network", "NAMESPACES")))
+                .separateControllers(Integer.getInteger("chaos.controllers", 0))
                 .partitionMethod(PartitionMethod.valueOf(System.getProperty("chaos.partitionMethod", "SILENT_DROP")))
                 .config("broker.session.timeout.ms", 3000)
                 .config("broker.heartbeat.interval.ms", 300)
@@ -145,11 +154,13 @@ class ChaosClusterTest {
     @Test
     @Order(3)
     void isolatedLeaderIsReplacedByTheMajorityAndLosesNoAcknowledgedWrite() throws Exception {
+        assumeTrue(cluster.supportsPartitions(), "partitions need network namespaces");
         int leader = awaitFullIsr().leader();
         List<Integer> majority = cluster.nodeIds().stream().filter(n -> n != leader).toList();
+        List<Integer> majorityBrokers = cluster.brokerIds().stream().filter(n -> n != leader).toList();
         // A client that knows only the old leader: it learns the cluster from there and sends there first.
         try (BrookProducer toOldLeader = producer(cluster.address(leader));
-             BrookProducer toMajority = producer(majority.stream().map(cluster::address)
+             BrookProducer toMajority = producer(majorityBrokers.stream().map(cluster::address)
                      .collect(Collectors.joining(",")))) {
             produce(toOldLeader); // connected before the cut
             CompletableFuture<RecordMetadata> viaOldLeader;
@@ -158,11 +169,11 @@ class ChaosClusterTest {
                 long cutAt = System.nanoTime();
                 viaOldLeader = toOldLeader.send(record("sent to the isolated leader"));
 
-                Await.until("a new leader on the majority side " + majority, WAIT, () ->
-                        majority.contains(cluster.leaderOf(TOPIC, 0).orElse(-1)));
-                PartitionInfo shrunk = awaitView("the ISR without the isolated node " + leader, majority,
-                        p -> !p.isr().contains(leader) && majority.contains(p.leader()));
-                assertEquals(new TreeSet<>(majority), new TreeSet<>(shrunk.isr()));
+                Await.until("a new leader on the majority side " + majorityBrokers, WAIT, () ->
+                        majorityBrokers.contains(cluster.leaderOf(TOPIC, 0).orElse(-1)));
+                PartitionInfo shrunk = awaitView("the ISR without the isolated node " + leader, majorityBrokers,
+                        p -> !p.isr().contains(leader) && majorityBrokers.contains(p.leader()));
+                assertEquals(new TreeSet<>(majorityBrokers), new TreeSet<>(shrunk.isr()));
                 Await.until("an active controller on the majority side", WAIT, () ->
                         majority.contains(cluster.activeController().orElse(-1)));
                 RecordMetadata onNewLeader = produce(toMajority);
@@ -190,18 +201,29 @@ class ChaosClusterTest {
     @Test
     @Order(4)
     void isolatedActiveControllerIsReplacedByTheMajority() throws Exception {
+        assumeTrue(cluster.supportsPartitions(), "partitions need network namespaces");
         awaitFullIsr();
         int controller = awaitActiveController();
         List<Integer> others = cluster.nodeIds().stream().filter(n -> n != controller).toList();
-        try {
-            cluster.partition(List.of(Set.of(controller), Set.copyOf(others)));
-            Await.until("an active controller other than the isolated node " + controller, WAIT, () ->
-                    others.contains(cluster.activeController().orElse(-1)));
-            Await.until("the isolated node " + controller + " fenced and out of the ISR", WAIT, () ->
-                    !cluster.partitionInfo(TOPIC, 0).orElseThrow().isr().contains(controller));
-            produce(producer);
-        } finally {
-            cluster.heal();
+        // Bootstrapped away from the isolated node, whose stale metadata would keep naming old leaders.
+        try (BrookProducer toMajority = producer(cluster.brokerIds().stream().filter(n -> n != controller)
+                .map(cluster::address).collect(Collectors.joining(",")))) {
+            try {
+                cluster.partition(List.of(Set.of(controller), Set.copyOf(others)));
+                long cutAt = System.nanoTime();
+                Await.until("an active controller other than the isolated node " + controller, WAIT, () ->
+                        others.contains(cluster.activeController().orElse(-1)));
+                if (cluster.brokerIds().contains(controller)) {
+                    Await.until("the isolated node " + controller + " fenced and out of the ISR", WAIT, () ->
+                            !cluster.partitionInfo(TOPIC, 0).orElseThrow().isr().contains(controller));
+                }
+                produce(toMajority);
+                System.out.printf("isolated active controller %d: new controller %d, first acks=all write %d ms "
+                        + "after the cut%n", controller, cluster.activeController().orElse(-1),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt));
+            } finally {
+                cluster.heal();
+            }
         }
         cluster.awaitBrokersUnfenced(WAIT);
         awaitFullIsr();
@@ -227,9 +249,11 @@ class ChaosClusterTest {
         }
         String namespaces = Commands.run("ip", "netns", "list");
         String links = Commands.run("ip", "-o", "link", "show");
-        String tag = network.replaceAll("^network namespaces brook-(\\S+)-N .*$", "$1");
-        assertFalse(namespaces.contains("brook-" + tag + "-"), namespaces);
-        assertFalse(links.contains("brk-" + tag) || links.contains("vb-" + tag + "-"), links);
+        if (network.startsWith("network namespaces")) {
+            String tag = network.replaceAll("^network namespaces brook-(\\S+)-N .*$", "$1");
+            assertFalse(namespaces.contains("brook-" + tag + "-"), namespaces);
+            assertFalse(links.contains("brk-" + tag) || links.contains("vb-" + tag + "-"), links);
+        }
         assertTrue(Files.size(cluster.log(1)) > 0, "the logs are kept");
     }
 
@@ -246,7 +270,7 @@ class ChaosClusterTest {
 
     /** Waits until every node answers with a leader and all 3 replicas in the ISR. */
     private PartitionInfo awaitFullIsr() {
-        return awaitView("a leader and a full ISR on every node", cluster.nodeIds(),
+        return awaitView("a leader and a full ISR on every broker", cluster.brokerIds(),
                 p -> p.leader() > 0 && p.isr().size() == 3);
     }
 
@@ -304,7 +328,7 @@ class ChaosClusterTest {
 
     private static BrookProducer producer(String bootstrap) {
         return new BrookProducer(Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", "true",
-                "request.timeout.ms", "5000", "delivery.timeout.ms", "40000", "retry.backoff.max.ms", "500",
+                "request.timeout.ms", "5000", "delivery.timeout.ms", "55000", "retry.backoff.max.ms", "500",
                 "linger.ms", "0"));
     }
 
