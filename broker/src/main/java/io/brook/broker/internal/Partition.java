@@ -556,8 +556,12 @@ public final class Partition {
             if (leader == null || !leader.pendingIsrChange().equals(Optional.of(sent))) {
                 return;
             }
-            if (resultLeaderEpoch == leader.leaderEpoch() && resultPartitionEpoch > leader.partitionEpoch()
-                    && isr.contains(localId)) {
+            // Only a committed change (NONE) is taken from the answer. An error answer's ISR may be
+            // what a cut-off controller believes but never committed (found by the chaos harness:
+            // a leader took an ISR of itself from such an answer and acknowledged writes alone that
+            // the majority never had); the committed state arrives through the metadata anyway.
+            if (error == ErrorCode.NONE && resultLeaderEpoch == leader.leaderEpoch()
+                    && resultPartitionEpoch > leader.partitionEpoch() && isr.contains(localId)) {
                 log.info("Broker {}: ISR of {} is now {} (partition epoch {})", localId, topicPartition, isr,
                         resultPartitionEpoch);
                 afterIsrChange(leader.onIsrChangeCommitted(isr, resultPartitionEpoch), after);
