@@ -102,6 +102,12 @@ public final class ChaosRunner {
             workload.start();
             Nemesis.Run run = nemesis.start();
             List<Fault> faults = run.await();
+            // The schedule may end (its last fault healed) before the run's duration: the workload
+            // keeps going, healthy, until the duration is over.
+            long end = start + options.duration().toNanos();
+            while (clock.nanoseconds() - end < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(end - clock.nanoseconds());
+            }
             workload.stop();
             for (Fault fault : faults) {
                 windows.add(new FaultWindow(fault.kind().name().toLowerCase(Locale.ROOT), fault.targets(),
