@@ -164,12 +164,13 @@ class ProducerEngineTest {
         clock.advance(5_000); // the request times out: retried with its sequence
         ScriptedTransport.Sent retry = nextRequest();
         assertEquals(0, batchOf(retry).baseSequence());
-        CompletableFuture<RecordMetadata> second = producer.send(record(200));
         ScriptedTransport.answer(retry, ErrorCode.OUT_OF_ORDER_SEQUENCE, -1);
         ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> first.get(5, TimeUnit.SECONDS));
         TimeoutException outcome = assertInstanceOf(TimeoutException.class, failed.getCause());
         assertTrue(outcome.indeterminate(), "it may be in the log: not a definite failure");
+        // The partition moves to a new producer id; the next record starts its sequence at 0.
+        CompletableFuture<RecordMetadata> second = producer.send(record(200));
         ScriptedTransport.Sent next = nextRequest();
         assertEquals(0, batchOf(next).lastOffsetDelta(), "only the second record goes, under the new producer id");
         assertEquals(0, batchOf(next).baseSequence());
