@@ -3,6 +3,7 @@ package io.brook.cli;
 import io.brook.chaos.cluster.FaultKind;
 import io.brook.chaos.cluster.NetworkMode;
 import io.brook.chaos.run.ChaosRunner;
+import io.brook.chaos.run.Workload;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,18 +25,25 @@ final class ChaosCommand extends CommandGroup {
 
     @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Start --nodes nodes as separate processes (this jar; each in its own network namespace, "
-                    + "so partitions cut traffic both ways: needs root), run the queue workload (producers with "
-                    + "acks=all and idempotence on a replicated topic, then a full read), and fault the cluster on a "
+                    + "so partitions cut traffic both ways: needs root), run the workloads (--workload: producers with "
+                    + "acks=all and idempotence on a replicated topic, then a full read; consumers in a group; topic "
+                    + "creates and deletes), and fault the cluster on a "
                     + "schedule drawn from --seed: kill -9 and restart, SIGSTOP/SIGCONT, network partitions. Then "
-                    + "check the recorded history for lost, duplicated, reordered and inconsistent records and report "
+                    + "check the recorded history for lost, duplicated, reordered and inconsistent records, polls going "
+                    + "back, committed offsets going back, records a group skipped, lost topic changes, and report "
                     + "availability. Writes the report directory (history.jsonl, faults.jsonl, summary.md, plot.png, "
                     + "node logs); exits 1 when an anomaly was found, with the seed to replay.", ""})
     static final class Run implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--nodes", defaultValue = "3", description = "Combined controller+broker nodes (default 3).")
+        @Option(names = "--nodes", defaultValue = "3", description = "Broker nodes: combined controller+broker nodes "
+                + "unless --controllers is given (default 3).")
         int nodes;
+
+        @Option(names = "--controllers", defaultValue = "0", description = "Separate controller-only nodes beside the "
+                + "--nodes brokers (default 0: combined nodes; 3 for 3 controllers + 3 brokers).")
+        int controllers;
 
         @Option(names = "--duration", defaultValue = "60s", description = "How long the faults run (e.g. 45s, 30m).")
         String duration;
@@ -44,8 +52,14 @@ final class ChaosCommand extends CommandGroup {
                 description = "Fault kinds, rotated: kill, pause, partition (default all three).")
         List<String> faults;
 
-        @Option(names = "--workload", defaultValue = "queue", description = "The workload: queue (default).")
+        @Option(names = "--workload", defaultValue = "queue", description = "Comma-separated: queue (default; "
+                + "producers, then a full read), group (consumers in one group poll and commit; committed offsets "
+                + "sampled), metadata (topics created and deleted), or all. The queue producers always run.")
         String workload;
+
+        @Option(names = "--consumers", defaultValue = "3", description = "Consumer processes of the group workload "
+                + "(default 3).")
+        int consumers;
 
         @Option(names = "--rate", defaultValue = "500", description = "Sends per second over all producers (default 500).")
         int rate;
@@ -95,11 +109,15 @@ final class ChaosCommand extends CommandGroup {
             Path nodeJar = jar != null ? jar : ownJar();
             Path dir = report != null ? report : Path.of("chaos-report-" + chosenSeed);
             out.println("Chaos run: seed " + chosenSeed + ", report in " + dir.toAbsolutePath());
+            Duration runFor = parseDuration(duration);
             ChaosRunner.Outcome outcome;
             try {
-                outcome = ChaosRunner.run(new ChaosRunner.Options(nodes, parseDuration(duration), kinds, workload, rate,
-                        chosenSeed, dir, nodeJar, producers, partitions, mode, ChaosRunner.fastFailover(),
-                        nodeJvmOptions));
+                ChaosRunner.Options options = ChaosRunner.Options.builder(nodeJar, dir).nodes(nodes)
+                        .controllers(controllers).duration(runFor).faults(kinds)
+                        .workloads(Workload.parse(workload)).rate(rate).seed(chosenSeed).producers(producers)
+                        .consumers(consumers).partitions(partitions).network(mode).nodeJvmOptions(nodeJvmOptions)
+                        .build();
+                outcome = ChaosRunner.run(options);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (Exception e) {

@@ -627,7 +627,14 @@ public final class BrookAdmin implements AutoCloseable {
                     + (action.equals("create") ? earlier : ""));
             case REQUEST_TIMED_OUT -> new TimeoutException("Could not " + action + " " + subject + ": " + message
                     + (maybeApplied ? "; it may or may not have been applied." : "."), maybeApplied);
-            default -> Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
+            // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
+            // first attempt was applied (a topic created just before a broker was fenced: the retry is
+            // then refused for too few brokers). The outcome is unknown, so it is reported as such.
+            default -> maybeApplied
+                    ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
+                            + "got no answer and may have " + (action.equals("delete") ? "deleted" : "created")
+                            + " it; the retry was refused: " + sentence(message), true)
+                    : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
         };
     }
 
@@ -756,7 +763,14 @@ public final class BrookAdmin implements AutoCloseable {
                             ? " An earlier attempt of this call got no answer and may have deleted it." : ""));
             case REQUEST_TIMED_OUT -> new TimeoutException("Could not " + action + " " + subject + ": " + message
                     + (maybeApplied ? "; it may or may not have been applied." : "."), maybeApplied);
-            default -> Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
+            // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
+            // first attempt was applied (a topic created just before a broker was fenced: the retry is
+            // then refused for too few brokers). The outcome is unknown, so it is reported as such.
+            default -> maybeApplied
+                    ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
+                            + "got no answer and may have " + (action.equals("delete") ? "deleted" : "created")
+                            + " it; the retry was refused: " + sentence(message), true)
+                    : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
         };
     }
 

@@ -50,6 +50,38 @@ class BrookAdminRetryTest {
     }
 
     @Test
+    void aRetryRefusedAfterALostAnswerIsIndeterminateNotARefusal() {
+        // Found by the chaos harness's metadata workload: the first attempt created the topic but its
+        // answer was lost; a broker was fenced meanwhile and the retry was refused for too few
+        // brokers. Reporting that refusal as a definite failure said "not created" of a topic that was.
+        ScriptedBroker broker = new ScriptedBroker("127.0.0.1:9092");
+        broker.creates.add(request -> CompletableFuture.failedFuture(
+                new TimeoutException("no answer in time (broker 127.0.0.1:9092)", true)));
+        broker.creates.add(request -> created("t", ErrorCode.INVALID_REPLICATION_FACTOR,
+                "replication factor 3 is larger than the 2 available brokers"));
+        try (BrookAdmin admin = admin(broker)) {
+            TimeoutException e = assertThrows(TimeoutException.class,
+                    () -> admin.createTopics(List.of(new NewTopic("t", 1, 3))));
+            assertTrue(e.indeterminate(), "the first attempt may have created it");
+            assertEquals("Could not create topic 't': an earlier attempt of this call got no answer and may have "
+                    + "created it; the retry was refused: replication factor 3 is larger than the 2 available brokers.",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aRefusalOfTheFirstAttemptStaysADefiniteFailure() {
+        ScriptedBroker broker = new ScriptedBroker("127.0.0.1:9092");
+        broker.creates.add(request -> created("t", ErrorCode.INVALID_REPLICATION_FACTOR,
+                "replication factor 3 is larger than the 2 available brokers"));
+        try (BrookAdmin admin = admin(broker)) {
+            InvalidReplicationFactorException e = assertThrows(InvalidReplicationFactorException.class,
+                    () -> admin.createTopics(List.of(new NewTopic("t", 1, 3))));
+            assertTrue(!e.indeterminate());
+        }
+    }
+
+    @Test
     void onlyTheItemsAnsweredWithARetriableCodeAreSentAgain() {
         ScriptedBroker broker = new ScriptedBroker("127.0.0.1:9092");
         broker.creates.add(request -> CompletableFuture.completedFuture(CreateTopicsResponse.newBuilder()

@@ -12,13 +12,13 @@ public final class Checkers {
 
     /**
      * Every checker with its defaults, in report order: lost write, duplicate, inconsistent
-     * offsets, reorder, non-monotonic poll, committed offset backwards, availability
-     * (unbounded: figures only).
+     * offsets, reorder, non-monotonic poll, committed offset backwards, skipped by group, lost
+     * topic change, availability (unbounded: figures only).
      */
     public static List<Checker> all() {
         return List.of(new LostWriteChecker(), new DuplicateChecker(), new InconsistentOffsetsChecker(),
                 new ReorderChecker(), new NonMonotonicPollChecker(), new CommittedOffsetBackwardsChecker(),
-                new AvailabilityChecker());
+                new SkippedByGroupChecker(), new LostTopicChangeChecker(), new AvailabilityChecker());
     }
 
     /** Runs {@link #all()} over {@code history}. */

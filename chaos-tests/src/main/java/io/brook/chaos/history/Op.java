@@ -29,7 +29,9 @@ import java.util.TreeMap;
  *   <tr><td>committed</td><td>group, partitions</td><td>group, offsets (as the coordinator answered)</td></tr>
  *   <tr><td>assign / revoke</td><td colspan="2">a notification (one OK op, no invocation): group,
  *       partitions added to / removed from the process's assignment; empty = all of them</td></tr>
- *   <tr><td>create-topic / delete-topic</td><td>topic</td><td>topic</td></tr>
+ *   <tr><td>create-topic</td><td>topic, partitions (those it creates)</td><td>the same</td></tr>
+ *   <tr><td>delete-topic</td><td>topic</td><td>topic</td></tr>
+ *   <tr><td>list-topics</td><td>-</td><td>partitions: every partition of every (non-internal) topic listed</td></tr>
  * </table>
  *
  * <p>An op built by a factory method is not yet recorded: its {@link #index} and
@@ -100,6 +102,8 @@ public record Op(
     public static final String CREATE_TOPIC = "create-topic";
     /** An admin client deletes a topic. */
     public static final String DELETE_TOPIC = "delete-topic";
+    /** An admin client lists the topics (the final listing, after the workload stopped). */
+    public static final String LIST_TOPICS = "list-topics";
 
     public Op {
         Objects.requireNonNull(type, "type");
@@ -246,9 +250,28 @@ public record Op(
         return invoke(process, CREATE_TOPIC).withTopic(topic);
     }
 
+    /** An admin process starts creating {@code topic} with {@code partitions} partitions. */
+    public static Op invokeCreateTopic(int process, String topic, int partitions) {
+        List<TopicPartition> created = new java.util.ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            created.add(new TopicPartition(topic, p));
+        }
+        return invokeCreateTopic(process, topic).withPartitions(created);
+    }
+
     /** An admin process starts deleting {@code topic}. */
     public static Op invokeDeleteTopic(int process, String topic) {
         return invoke(process, DELETE_TOPIC).withTopic(topic);
+    }
+
+    /** A process starts listing the topics. */
+    public static Op invokeListTopics(int process) {
+        return invoke(process, LIST_TOPICS);
+    }
+
+    /** The listing returned topics with {@code partitions}: every partition of every topic listed. */
+    public static Op okListTopics(int process, List<TopicPartition> partitions) {
+        return invokeListTopics(process).ok().withPartitions(partitions);
     }
 
     // ---- accessors

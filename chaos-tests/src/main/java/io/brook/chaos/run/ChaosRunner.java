@@ -1,7 +1,6 @@
 package io.brook.chaos.run;
 
 import io.brook.chaos.check.CheckResult;
-import io.brook.chaos.check.Checker;
 import io.brook.chaos.check.Checkers;
 import io.brook.chaos.check.Summary;
 import io.brook.chaos.cluster.Await;
@@ -25,9 +24,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,28 +45,150 @@ public final class ChaosRunner {
     static final String TOPIC = "chaos-queue";
 
     /**
+     * What to run. Build with {@link #builder}.
+     *
+     * @param nodes broker nodes (combined controller+broker nodes unless {@code controllers} > 0)
+     * @param controllers separate controller-only nodes (0: combined nodes)
+     * @param duration how long the workload runs under faults
+     * @param workloads what the clients do (always includes {@link Workload#QUEUE})
+     * @param consumers consumer processes of the group workload
      * @param nodeConfig extra node configuration (for example faster session timeouts)
+     * @param nodeJvmOptions extra JVM options of every node (for example a test-only switch)
      */
-    public record Options(int nodes, Duration duration, List<FaultKind> faults, String workload, int rate, long seed,
-            Path reportDir, Path jar, int producers, int partitions, NetworkMode network,
-            Map<String, String> nodeConfig, List<String> nodeJvmOptions) {
+    public record Options(int nodes, int controllers, Duration duration, List<FaultKind> faults,
+            Set<Workload> workloads, int rate, long seed, Path reportDir, Path jar, int producers, int consumers,
+            int partitions, NetworkMode network, Map<String, String> nodeConfig, List<String> nodeJvmOptions) {
         public Options {
-            if (!workload.equals("queue")) {
-                throw new IllegalArgumentException("Unknown workload '" + workload + "': only 'queue' exists so far.");
+            if (nodes < 1 || controllers < 0 || producers < 1 || consumers < 1 || partitions < 1 || rate < 1) {
+                throw new IllegalArgumentException("--nodes, --producers, --consumers, --partitions and --rate must be"
+                        + " at least 1 and --controllers at least 0");
+            }
+            if (faults.isEmpty()) {
+                throw new IllegalArgumentException("at least one fault kind");
             }
             faults = List.copyOf(faults);
+            workloads = Collections.unmodifiableSet(EnumSet.copyOf(workloads));
             nodeConfig = Map.copyOf(nodeConfig);
             nodeJvmOptions = List.copyOf(nodeJvmOptions);
+        }
+
+        public static Builder builder(Path jar, Path reportDir) {
+            return new Builder(jar, reportDir);
+        }
+
+        /** The replication factor of the workloads' topics: 3, or fewer brokers. */
+        int replication() {
+            return Math.min(3, nodes);
+        }
+
+        /** Defaults as {@code brook chaos run}'s: 3 combined nodes, 60 s, every fault, queue, 500/s, seed 1. */
+        public static final class Builder {
+            private final Path jar;
+            private final Path reportDir;
+            private int nodes = 3;
+            private int controllers;
+            private Duration duration = Duration.ofSeconds(60);
+            private List<FaultKind> faults = List.of(FaultKind.values());
+            private Set<Workload> workloads = EnumSet.of(Workload.QUEUE);
+            private int rate = 500;
+            private long seed = 1;
+            private int producers = 3;
+            private int consumers = 3;
+            private int partitions = 6;
+            private NetworkMode network = NetworkMode.NAMESPACES;
+            private Map<String, String> nodeConfig = fastFailover();
+            private List<String> nodeJvmOptions = List.of();
+
+            private Builder(Path jar, Path reportDir) {
+                this.jar = jar;
+                this.reportDir = reportDir;
+            }
+
+            public Builder nodes(int count) {
+                nodes = count;
+                return this;
+            }
+
+            public Builder controllers(int count) {
+                controllers = count;
+                return this;
+            }
+
+            public Builder duration(Duration value) {
+                duration = value;
+                return this;
+            }
+
+            public Builder faults(List<FaultKind> kinds) {
+                faults = kinds;
+                return this;
+            }
+
+            public Builder workloads(Set<Workload> value) {
+                workloads = value;
+                return this;
+            }
+
+            public Builder rate(int perSecond) {
+                rate = perSecond;
+                return this;
+            }
+
+            public Builder seed(long value) {
+                seed = value;
+                return this;
+            }
+
+            public Builder producers(int count) {
+                producers = count;
+                return this;
+            }
+
+            public Builder consumers(int count) {
+                consumers = count;
+                return this;
+            }
+
+            public Builder partitions(int count) {
+                partitions = count;
+                return this;
+            }
+
+            public Builder network(NetworkMode mode) {
+                network = mode;
+                return this;
+            }
+
+            /** Replaces the node configuration (default {@link #fastFailover()}). */
+            public Builder nodeConfig(Map<String, String> config) {
+                nodeConfig = config;
+                return this;
+            }
+
+            public Builder nodeJvmOptions(List<String> options) {
+                nodeJvmOptions = options;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(nodes, controllers, duration, faults, workloads, rate, seed, reportDir, jar,
+                        producers, consumers, partitions, network, nodeConfig, nodeJvmOptions);
+            }
         }
     }
 
     /** What a run found. */
     public record Outcome(boolean valid, List<CheckResult> results, Path reportDir, long seed, String summary) {}
 
-    /** Node settings for a chaos run: detection within seconds (the defaults take 9 s and more). */
+    /**
+     * Node settings for a chaos run: detection within seconds (the defaults take 9 s and more),
+     * consumer sessions down to 3 s, and 10 {@code __consumer_offsets} partitions (50 cost a
+     * 2-core machine more start-up than the run is long).
+     */
     public static Map<String, String> fastFailover() {
         return Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "300",
-                "replica.lag.time.max.ms", "3000");
+                "replica.lag.time.max.ms", "3000", "group.consumer.min.session.timeout.ms", "3000",
+                "group.consumer.heartbeat.interval.ms", "500", "offsets.topic.num.partitions", "10");
     }
 
     private ChaosRunner() {}
@@ -73,9 +197,10 @@ public final class ChaosRunner {
         Files.createDirectories(options.reportDir());
         Clock clock = Clock.system();
         Instant startedAt = Instant.ofEpochMilli(clock.milliseconds());
-        int replication = Math.min(3, options.nodes());
+        int replication = options.replication();
         ChaosCluster.Settings settings = ChaosCluster.Settings.builder(options.jar(), options.reportDir().resolve("cluster"))
-                .nodes(options.nodes()).network(options.network()).config(options.nodeConfig())
+                .nodes(options.nodes()).separateControllers(options.controllers()).network(options.network())
+                .config(options.nodeConfig())
                 .jvmOptions(jvmOptions(options.nodeJvmOptions()))
                 .config("default.replication.factor", replication).config("min.insync.replicas", Math.min(2, replication))
                 .build();
@@ -91,6 +216,13 @@ public final class ChaosRunner {
             history = new History(() -> clock.nanoseconds() - start);
             QueueWorkload workload = new QueueWorkload(cluster.bootstrapServers(), TOPIC, options.partitions(),
                     options.producers(), options.rate(), history);
+            GroupWorkload group = options.workloads().contains(Workload.GROUP)
+                    ? new GroupWorkload(cluster.bootstrapServers(), TOPIC, options.partitions(), options.consumers(),
+                            options.seed(), history)
+                    : null;
+            MetadataWorkload metadata = options.workloads().contains(Workload.METADATA)
+                    ? new MetadataWorkload(cluster.bootstrapServers(), replication, options.seed(), history)
+                    : null;
             List<TopicPartition> leaderTargets = new ArrayList<>();
             for (int p = 0; p < options.partitions(); p++) {
                 leaderTargets.add(new TopicPartition(TOPIC, p));
@@ -100,6 +232,12 @@ public final class ChaosRunner {
                     new Nemesis.Listener() {});
             log.info("chaos run: seed {}, schedule {}", options.seed(), nemesis.schedule());
             workload.start();
+            if (group != null) {
+                group.start();
+            }
+            if (metadata != null) {
+                metadata.start();
+            }
             Nemesis.Run run = nemesis.start();
             List<Fault> faults = run.await();
             // The schedule may end (its last fault healed) before the run's duration: the workload
@@ -109,6 +247,9 @@ public final class ChaosRunner {
                 java.util.concurrent.locks.LockSupport.parkNanos(end - clock.nanoseconds());
             }
             workload.stop();
+            if (metadata != null) {
+                metadata.stop();
+            }
             for (Fault fault : faults) {
                 windows.add(new FaultWindow(fault.kind().name().toLowerCase(Locale.ROOT), fault.targets(),
                         fault.detail(), fault.startNanos(), fault.healed() ? fault.healNanos() : FaultWindow.OPEN));
@@ -119,12 +260,15 @@ public final class ChaosRunner {
             cluster.healAll();
             cluster.awaitBrokersUnfenced(Duration.ofSeconds(90));
             awaitFullIsr(cluster, options.partitions(), replication, Duration.ofSeconds(90));
-            workload.finalRead(Duration.ofSeconds(120));
+            Map<TopicPartition, Long> ends = workload.finalRead(Duration.ofSeconds(120));
+            if (group != null && !group.drain(ends, Duration.ofSeconds(90))) {
+                log.warn("the group did not commit the end of every partition within 90 s");
+            }
+            if (metadata != null) {
+                metadata.finalListing(Duration.ofSeconds(30));
+            }
         }
-        List<CheckResult> results = new ArrayList<>();
-        for (Checker checker : Checkers.all()) {
-            results.add(checker.check(history, windows));
-        }
+        List<CheckResult> results = Checkers.checkAll(history, windows);
         boolean valid = results.stream().allMatch(CheckResult::valid);
         Summary checked = Summary.of(results);
         String summary = header(options, startedAt, valid) + checked.markdownTable() + "\n"
@@ -154,16 +298,20 @@ public final class ChaosRunner {
     }
 
     private static String header(Options options, Instant startedAt, boolean valid) {
+        String workloads = options.workloads().stream().map(Workload::label).collect(Collectors.joining(","));
         return "# Chaos run " + (valid ? "passed" : "FOUND ANOMALIES") + "\n\n"
                 + "- started: " + startedAt + "\n"
                 + "- seed: " + options.seed() + " (replay: `brook chaos run --seed " + options.seed() + " --nodes "
                 + options.nodes() + " --duration " + options.duration().toSeconds() + "s --faults "
                 + options.faults().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(","))
-                + " --rate " + options.rate() + "`)\n"
-                + "- nodes: " + options.nodes() + ", network: " + options.network() + ", workload: " + options.workload()
-                + " (" + options.producers() + " producers, " + options.partitions() + " partitions, acks=all, "
-                + "idempotent, RF " + Math.min(3, options.nodes()) + ", min.insync.replicas "
-                + Math.min(2, Math.min(3, options.nodes())) + ")\n\n";
+                + " --rate " + options.rate() + " --workload " + workloads + (options.controllers() > 0
+                        ? " --controllers " + options.controllers() : "") + "`)\n"
+                + "- nodes: " + options.nodes() + (options.controllers() > 0 ? " brokers and " + options.controllers()
+                        + " controllers" : " combined") + ", network: " + options.network() + ", workload: " + workloads
+                + " (" + options.producers() + " producers" + (options.workloads().contains(Workload.GROUP)
+                        ? ", " + options.consumers() + " consumers in group " + GroupWorkload.GROUP : "")
+                + ", " + options.partitions() + " partitions, acks=all, idempotent, RF " + options.replication()
+                + ", min.insync.replicas " + Math.min(2, options.replication()) + ")\n\n";
     }
 
     private static void writeReport(Path dir, History history, List<FaultWindow> windows, String summary)

@@ -120,8 +120,10 @@ final class QueueWorkload {
     /**
      * Reads every partition from its log start to its end (the high watermark once the cluster is
      * healthy), recording one read per partition. Retries until {@code timeout}.
+     *
+     * @return the end offsets read to
      */
-    void finalRead(Duration timeout) {
+    Map<TopicPartition, Long> finalRead(Duration timeout) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap);
         config.put("enable.auto.commit", "false");
@@ -152,6 +154,7 @@ final class QueueWorkload {
             for (TopicPartition tp : all) {
                 history.record(Op.okRead(READER_PROCESS, tp, read.get(tp)));
             }
+            return ends;
         }
     }
 }

@@ -21,7 +21,7 @@ class SummaryTest {
     void allListsEveryCheckerOnceInReportOrder() {
         List<String> names = Checkers.all().stream().map(Checker::name).toList();
         assertEquals(List.of("lost-write", "duplicate", "inconsistent-offsets", "reorder", "non-monotonic-poll",
-                "committed-offset-backwards", "availability"), names);
+                "committed-offset-backwards", "skipped-by-group", "lost-topic-change", "availability"), names);
         assertEquals(names.size(), Set.copyOf(names).size());
     }
 
@@ -34,7 +34,7 @@ class SummaryTest {
         Summary summary = Summary.of(Checkers.checkAll(h.build(), List.of()));
         assertTrue(summary.valid());
         assertEquals(0, summary.anomalyCount());
-        assertEquals("all 7 checkers passed", summary.consoleLines().get(summary.consoleLines().size() - 1));
+        assertEquals("all 9 checkers passed", summary.consoleLines().get(summary.consoleLines().size() - 1));
     }
 
     @Test

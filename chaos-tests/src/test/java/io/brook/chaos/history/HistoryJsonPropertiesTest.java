@@ -90,7 +90,7 @@ class HistoryJsonPropertiesTest {
     /** Any op, recorded or not; payload fields independently empty or set. */
     static Gen<Op> ops() {
         Gen<String> names = Generate.pick(List.of(Op.SEND, Op.READ, Op.POLL, Op.COMMIT, Op.COMMITTED, Op.ASSIGN,
-                Op.REVOKE, Op.CREATE_TOPIC, "nemesis"));
+                Op.REVOKE, Op.CREATE_TOPIC, Op.DELETE_TOPIC, Op.LIST_TOPICS, "nemesis"));
         Gen<Message> messages = random -> new Message(strings().generate(random),
                 integers().between(0, Integer.MAX_VALUE).generate(random), offsets().generate(random),
                 nullable(strings()).generate(random), nullable(strings()).generate(random));
