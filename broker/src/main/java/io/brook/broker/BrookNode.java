@@ -97,7 +97,12 @@ public final class BrookNode implements AutoCloseable {
         List<String> controllerAddresses = config.values().get(NodeConfig.CONTROLLER_QUORUM_BOOTSTRAP_SERVERS) != null
                 || controller == null ? config.controllerAddresses()
                 : List.of(loopbackIfAny(config.controllerListener().host()) + ":" + controller.rpcPort());
-        controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30));
+        // A silent active controller (cut off, paused) must not hold heartbeats for the whole request
+        // timeout: the broker would miss its session at the new controller and be fenced. Each
+        // heartbeat attempt gets a third of the session (at most 2 s) before the next controller.
+        long attemptMs = Math.max(100, Math.min(2_000, config.values().get(ControllerConfig.BROKER_SESSION_TIMEOUT_MS) / 3));
+        controllerClient = ControllerClient.connect(controllerAddresses, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMillis(attemptMs));
         logManager = LogManager.open(config.values(), LogConfig.defaults(), FileIo.real(), Clock.system());
         logManager.startBackgroundTasks();
         java.util.function.LongSupplier brokerEpoch = () -> lifecycle == null ? -1 : lifecycle.epoch();

@@ -43,9 +43,20 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface ControllerClient extends AutoCloseable {
 
-    /** A client for the controllers' RPC listeners ({@code host:port} each). */
+    /** A client for the controllers' RPC listeners ({@code host:port} each); attempts of 2 s (see below). */
     static ControllerClient connect(List<String> controllerAddresses, Duration requestTimeout) {
-        return GrpcControllerClient.connect(controllerAddresses, requestTimeout);
+        return connect(controllerAddresses, requestTimeout, Duration.ofSeconds(2));
+    }
+
+    /**
+     * A client for the controllers' RPC listeners ({@code host:port} each). Requests that are safe
+     * to apply twice (heartbeats, registration, ISR changes, producer-id blocks, quorum
+     * descriptions) give up on one controller after {@code attemptTimeout} and try the next, so a
+     * controller that went silent does not hold them for the whole {@code requestTimeout}; the
+     * others wait on each controller for all the time left.
+     */
+    static ControllerClient connect(List<String> controllerAddresses, Duration requestTimeout, Duration attemptTimeout) {
+        return GrpcControllerClient.connect(controllerAddresses, requestTimeout, attemptTimeout);
     }
 
     CompletableFuture<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest request);

@@ -52,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * {@link ControllerClient} over gRPC. Keeps one channel per controller address and remembers
  * which one answered as the active controller; on {@code NOT_CONTROLLER} or an unreachable
  * controller it moves to the next address after a short backoff, until the request timeout.
+ *
+ * <p>Requests that are safe to send twice (heartbeats, registration, ISR changes fenced by the
+ * partition epoch, producer-id blocks, quorum descriptions) give each attempt at most the attempt
+ * timeout: a controller that went silent (cut off by a partition, paused) then costs one attempt
+ * timeout, not the whole request timeout, before the next controller is tried. Admin writes
+ * (topics, partitions, configs, ACLs, elections, voters) are sent once per controller with the
+ * whole remaining time, so a slow but working controller does not apply them twice.
  */
 public final class GrpcControllerClient implements ControllerClient {
     private static final Logger log = LoggerFactory.getLogger(GrpcControllerClient.class);
@@ -60,15 +67,20 @@ public final class GrpcControllerClient implements ControllerClient {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<String> addresses;
     private final long timeoutMs;
+    private final long attemptTimeoutMs;
     private final ScheduledExecutorService retries;
     private volatile int current;
 
-    private GrpcControllerClient(List<String> addresses, Duration timeout) {
+    private GrpcControllerClient(List<String> addresses, Duration timeout, Duration attemptTimeout) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("no controller address given");
         }
+        if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+            throw new IllegalArgumentException("the attempt timeout must be positive: " + attemptTimeout);
+        }
         this.addresses = List.copyOf(addresses);
         this.timeoutMs = timeout.toMillis();
+        this.attemptTimeoutMs = Math.min(timeoutMs, attemptTimeout.toMillis());
         for (String address : addresses) {
             int colon = address.lastIndexOf(':');
             if (colon <= 0) {
@@ -84,20 +96,34 @@ public final class GrpcControllerClient implements ControllerClient {
         });
     }
 
-    public static GrpcControllerClient connect(List<String> addresses, Duration timeout) {
-        return new GrpcControllerClient(addresses, timeout);
+    public static GrpcControllerClient connect(List<String> addresses, Duration timeout, Duration attemptTimeout) {
+        return new GrpcControllerClient(addresses, timeout, attemptTimeout);
+    }
+
+    /** How one request is sent: its calls, and whether an attempt may be cut short and sent again. */
+    private record Call<R>(BiConsumer<ControllerServiceStub, StreamObserver<R>> rpc, Function<R, ControllerError> errorOf,
+            boolean repeatable) {}
+
+    /** Sends a request that must not be applied twice: each controller gets the whole remaining time. */
+    private <R> CompletableFuture<R> send(BiConsumer<ControllerServiceStub, StreamObserver<R>> call,
+            Function<R, ControllerError> errorOf) {
+        return send(new Call<>(call, errorOf, false));
+    }
+
+    /** Sends a request that is safe to apply twice: each attempt gets at most the attempt timeout. */
+    private <R> CompletableFuture<R> sendRepeatable(BiConsumer<ControllerServiceStub, StreamObserver<R>> call,
+            Function<R, ControllerError> errorOf) {
+        return send(new Call<>(call, errorOf, true));
     }
 
     /** Sends one request, following the active controller, until the deadline. */
-    private <R> CompletableFuture<R> send(BiConsumer<ControllerServiceStub, StreamObserver<R>> call,
-            Function<R, ControllerError> errorOf) {
+    private <R> CompletableFuture<R> send(Call<R> call) {
         CompletableFuture<R> out = new CompletableFuture<>();
-        attempt(call, errorOf, out, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), null);
+        attempt(call, out, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), null);
         return out;
     }
 
-    private <R> void attempt(BiConsumer<ControllerServiceStub, StreamObserver<R>> call, Function<R, ControllerError> errorOf,
-            CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
+    private <R> void attempt(Call<R> call, CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
         long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (remainingMs <= 0) {
             if (lastNotController != null) {
@@ -109,15 +135,16 @@ public final class GrpcControllerClient implements ControllerClient {
             return;
         }
         int index = current;
+        long attemptMs = call.repeatable() ? Math.min(remainingMs, attemptTimeoutMs) : remainingMs;
         ControllerServiceStub stub = ControllerServiceGrpc.newStub(channels.get(index))
-                .withDeadlineAfter(remainingMs, TimeUnit.MILLISECONDS);
-        call.accept(stub, new StreamObserver<R>() {
+                .withDeadlineAfter(attemptMs, TimeUnit.MILLISECONDS);
+        call.rpc().accept(stub, new StreamObserver<R>() {
             @Override
             public void onNext(R response) {
-                ControllerError error = errorOf.apply(response);
+                ControllerError error = call.errorOf().apply(response);
                 if (error.getCode() == ErrorCode.NOT_CONTROLLER) {
                     moveOn(index);
-                    retry(call, errorOf, out, deadlineNanos, response);
+                    retry(call, out, deadlineNanos, response);
                 } else {
                     out.complete(response);
                 }
@@ -127,7 +154,7 @@ public final class GrpcControllerClient implements ControllerClient {
             public void onError(Throwable t) {
                 log.debug("Controller {} did not answer: {}", addresses.get(index), t.toString());
                 moveOn(index);
-                retry(call, errorOf, out, deadlineNanos, lastNotController);
+                retry(call, out, deadlineNanos, lastNotController);
             }
 
             @Override
@@ -142,10 +169,9 @@ public final class GrpcControllerClient implements ControllerClient {
         }
     }
 
-    private <R> void retry(BiConsumer<ControllerServiceStub, StreamObserver<R>> call, Function<R, ControllerError> errorOf,
-            CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
+    private <R> void retry(Call<R> call, CompletableFuture<R> out, long deadlineNanos, R lastNotController) {
         try {
-            retries.schedule(() -> attempt(call, errorOf, out, deadlineNanos, lastNotController), BACKOFF_MS,
+            retries.schedule(() -> attempt(call, out, deadlineNanos, lastNotController), BACKOFF_MS,
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             out.completeExceptionally(new IllegalStateException("the controller client is closed"));
@@ -154,12 +180,12 @@ public final class GrpcControllerClient implements ControllerClient {
 
     @Override
     public CompletableFuture<RegisterBrokerResponse> registerBroker(RegisterBrokerRequest r) {
-        return send((s, o) -> s.registerBroker(r, o), RegisterBrokerResponse::getError);
+        return sendRepeatable((s, o) -> s.registerBroker(r, o), RegisterBrokerResponse::getError);
     }
 
     @Override
     public CompletableFuture<BrokerHeartbeatResponse> brokerHeartbeat(BrokerHeartbeatRequest r) {
-        return send((s, o) -> s.brokerHeartbeat(r, o), BrokerHeartbeatResponse::getError);
+        return sendRepeatable((s, o) -> s.brokerHeartbeat(r, o), BrokerHeartbeatResponse::getError);
     }
 
     @Override
@@ -179,7 +205,7 @@ public final class GrpcControllerClient implements ControllerClient {
 
     @Override
     public CompletableFuture<AlterPartitionResponse> alterPartition(AlterPartitionRequest r) {
-        return send((s, o) -> s.alterPartition(r, o), AlterPartitionResponse::getError);
+        return sendRepeatable((s, o) -> s.alterPartition(r, o), AlterPartitionResponse::getError);
     }
 
     @Override
@@ -204,12 +230,12 @@ public final class GrpcControllerClient implements ControllerClient {
 
     @Override
     public CompletableFuture<AllocateProducerIdsResponse> allocateProducerIds(AllocateProducerIdsRequest r) {
-        return send((s, o) -> s.allocateProducerIds(r, o), AllocateProducerIdsResponse::getError);
+        return sendRepeatable((s, o) -> s.allocateProducerIds(r, o), AllocateProducerIdsResponse::getError);
     }
 
     @Override
     public CompletableFuture<DescribeQuorumResponse> describeQuorum() {
-        return send((s, o) -> s.describeQuorum(DescribeQuorumRequest.getDefaultInstance(), o),
+        return sendRepeatable((s, o) -> s.describeQuorum(DescribeQuorumRequest.getDefaultInstance(), o),
                 DescribeQuorumResponse::getError);
     }
 

@@ -1,6 +1,7 @@
 package io.brook.chaos.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brook.client.BrookAdmin;
@@ -26,13 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A bug found with this harness, fixed on 2026-12-02 (the broker now takes an ISR from an
  * AlterPartition answer only when the change was committed); this test failed before the fix and
- * passes after it (77 s). Like {@link ChaosClusterTest} it needs the node jar; it runs with
- * {@code -Dchaos.slow=true} (about 80 s).
+ * passes after it. Like {@link ChaosClusterIT} it is a failsafe IT of the cli module (the node
+ * jar, root for the namespaces; {@code -Dchaos.skip=true} skips it) in the README's test command
+ * (about 75 s).
  *
  * <p>The node that is both the active controller and a partition's leader is cut off (topic with
  * min.insync.replicas 1). Its controller still believes it is active and, 3 s later, fences the
@@ -48,15 +49,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * state in its error answers, and {@code Partition.onIsrChangeResult} treats any answer with a
  * newer partition epoch as committed.
  */
-@EnabledIfSystemProperty(named = "chaos.slow", matches = "true")
-class IsolatedControllerLeaderLosesNoWriteTest {
+class IsolatedControllerLeaderLosesNoWriteIT {
     private static final String TOPIC = "lossy";
     private static final int PARTITIONS = 6;
 
     @Test
     void anIsolatedLeaderThatIsAlsoTheActiveControllerAcknowledgesNoWriteThatIsLaterLost() throws Exception {
-        Optional<Path> jar = ChaosCluster.Settings.findJar(Path.of("..", "cli", "target"));
-        assumeTrue(jar.isPresent(), "no ../cli/target/cli-*-all.jar: build the node jar first");
+        assumeFalse(Boolean.getBoolean("chaos.skip"), "chaos runs skipped (-Dchaos.skip=true)");
+        Optional<Path> jar = Optional.of(Path.of(java.util.Objects.requireNonNull(System.getProperty("brook.jar"),
+                "brook.jar (set by the failsafe plugin)")));
         Path dir = Path.of("target", "chaos-known-bugs",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
