@@ -5,7 +5,9 @@
  * {@link io.brook.chaos.check.InconsistentOffsetsChecker},
  * {@link io.brook.chaos.check.ReorderChecker},
  * {@link io.brook.chaos.check.NonMonotonicPollChecker},
- * {@link io.brook.chaos.check.CommittedOffsetBackwardsChecker}, and the figures of
+ * {@link io.brook.chaos.check.CommittedOffsetBackwardsChecker},
+ * {@link io.brook.chaos.check.SkippedByGroupChecker},
+ * {@link io.brook.chaos.check.LostTopicChangeChecker}, and the figures of
  * {@link io.brook.chaos.check.AvailabilityChecker}. {@link io.brook.chaos.check.Checkers#all()}
  * lists them; {@link io.brook.chaos.check.Summary} renders their results.
  *

@@ -29,7 +29,8 @@ import org.quicktheories.core.Gen;
  * acknowledgements, timeouts, drops, rebalances, commits) passes every checker, and planting
  * one anomaly of a kind (removing an acknowledged record from the final read, storing a value
  * twice, a poll that disagrees about an offset, swapping two acknowledged offsets of one
- * producer, re-polling in a stable assignment, committing a smaller offset) makes the checker
+ * producer, re-polling in a stable assignment, committing a smaller offset, taking a record below
+ * the committed offset out of every poll) makes the checker
  * of that kind report it, naming the planted ops.
  *
  * <p>A history is generated from a list of step codes, so a failure shrinks to a short run.
@@ -69,7 +70,8 @@ class CheckerPropertiesTest {
         for (String figure : List.of("lost-write.acknowledged", "lost-write.indeterminate-present",
                 "lost-write.indeterminate-absent", "reorder.reorders", "availability.failed",
                 "non-monotonic-poll.records-polled", "non-monotonic-poll.assignment-changes",
-                "committed-offset-backwards.commits", "committed-offset-backwards.committed-reads")) {
+                "committed-offset-backwards.commits", "committed-offset-backwards.committed-reads",
+                "skipped-by-group.records-below-committed")) {
             assertTrue(figure.equals("reorder.reorders") || (Long) figures.get(figure) > 0, figure + " in " + figures);
         }
         long inFlight = history.operations().stream().filter(o -> o.f().equals(Op.SEND) && o.outcome() == Op.Type.OK)
@@ -200,6 +202,32 @@ class CheckerPropertiesTest {
             ops.add(at + 2, Op.okCommit(commit.process(), commit.group(), lower));
             return new Planted(renumber(ops), "committed offset backwards: group g, " + raised.getKey(),
                     "(invoke op " + (at + 1) + ", ok op " + (at + 2) + ") set " + (raised.getValue() - 1));
+        });
+    }
+
+    @Test
+    void aRecordBelowTheCommittedOffsetThatNoMemberPolledIsSkipped() {
+        plantAndExpect(new SkippedByGroupChecker(), (history, choice) -> {
+            List<Op> ops = new ArrayList<>(history.ops());
+            Map<TopicPartition, Long> committed = new LinkedHashMap<>();
+            List<Message> candidates = new ArrayList<>();
+            ops.stream().filter(op -> op.is(Op.COMMITTED, Op.Type.OK)).forEach(op -> committed.putAll(op.offsets()));
+            ops.stream().filter(op -> op.is(Op.READ, Op.Type.OK)).forEach(op -> op.messages().stream()
+                    .filter(m -> m.offset() < committed.getOrDefault(m.topicPartition(), 0L)).forEach(candidates::add));
+            if (candidates.isEmpty()) {
+                return null;
+            }
+            Message skipped = candidates.get(choice % candidates.size());
+            java.util.function.Predicate<Message> same = m -> m.topicPartition().equals(skipped.topicPartition())
+                    && m.offset() == skipped.offset();
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                if (op.is(Op.POLL, Op.Type.OK) && op.messages().stream().anyMatch(same)) {
+                    ops.set(i, op.withMessages(op.messages().stream().filter(same.negate()).toList()));
+                }
+            }
+            return new Planted(History.of(ops), "skipped: group g, " + skipped.topicPartition() + " offset "
+                    + skipped.offset() + " ");
         });
     }
 

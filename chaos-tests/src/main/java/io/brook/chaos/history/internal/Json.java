@@ -1,5 +1,6 @@
 package io.brook.chaos.history.internal;
 
+import io.brook.common.JsonStrings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,29 +18,9 @@ import java.util.Map;
 public final class Json {
     private Json() {}
 
-    /** Appends {@code value} as a JSON string literal. */
+    /** Appends {@code value} as a JSON string literal, in printable ASCII (see {@link JsonStrings}). */
     public static void appendString(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        out.append("\\u");
-                        String hex = Integer.toHexString(c);
-                        out.append("0".repeat(4 - hex.length())).append(hex);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonStrings.append(out, value, true);
     }
 
     /**
