@@ -106,20 +106,28 @@ final class ChaosCommand extends CommandGroup {
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), "--network must be namespaces "
                         + "or loopback, not '" + network + "'.");
             };
-            Path nodeJar = jar != null ? jar : ownJar();
-            Path dir = report != null ? report : Path.of("chaos-report-" + chosenSeed);
-            out.println("Chaos run: seed " + chosenSeed + ", report in " + dir.toAbsolutePath());
             Duration runFor = parseDuration(duration);
-            ChaosRunner.Outcome outcome;
+            java.util.Set<Workload> workloads;
             try {
-                ChaosRunner.Options options = ChaosRunner.Options.builder(nodeJar, dir).nodes(nodes)
-                        .controllers(controllers).duration(runFor).faults(kinds)
-                        .workloads(Workload.parse(workload)).rate(rate).seed(chosenSeed).producers(producers)
-                        .consumers(consumers).partitions(partitions).network(mode).nodeJvmOptions(nodeJvmOptions)
-                        .build();
-                outcome = ChaosRunner.run(options);
+                workloads = Workload.parse(workload);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Path nodeJar = jar != null ? jar : ownJar();
+            Path dir = report != null ? report : Path.of("chaos-report-" + chosenSeed);
+            ChaosRunner.Options options;
+            try {
+                options = ChaosRunner.Options.builder(nodeJar, dir).nodes(nodes).controllers(controllers)
+                        .duration(runFor).faults(kinds).workloads(workloads).rate(rate).seed(chosenSeed)
+                        .producers(producers).consumers(consumers).partitions(partitions).network(mode)
+                        .nodeJvmOptions(nodeJvmOptions).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            out.println("Chaos run: seed " + chosenSeed + ", report in " + dir.toAbsolutePath());
+            ChaosRunner.Outcome outcome;
+            try {
+                outcome = ChaosRunner.run(options);
             } catch (Exception e) {
                 throw new CliException("The chaos run failed: " + e.getMessage());
             }

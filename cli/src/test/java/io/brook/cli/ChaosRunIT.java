@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.brook.chaos.check.CheckResult;
+import io.brook.chaos.cluster.ChaosIts;
 import io.brook.chaos.cluster.FaultKind;
 import io.brook.chaos.cluster.NetworkMode;
 import io.brook.chaos.run.ChaosRunner;
@@ -13,9 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,17 +32,13 @@ import org.junit.jupiter.api.Test;
 class ChaosRunIT {
     @BeforeAll
     static void namespacesAvailable() {
-        Assumptions.assumeFalse(Boolean.getBoolean("chaos.skip"), "chaos runs skipped (-Dchaos.skip=true)");
-    }
-
-    private static Path jar() {
-        return Path.of(Objects.requireNonNull(System.getProperty("brook.jar"), "brook.jar (set by the failsafe plugin)"));
+        ChaosIts.assumeNotSkipped();
     }
 
     private static ChaosRunner.Outcome run(FaultKind kind, long seed, int seconds, Set<Workload> workloads,
             List<String> jvmOptions) throws Exception {
         Path report = Files.createTempDirectory("brook-chaos-it-" + kind.name().toLowerCase());
-        return ChaosRunner.run(ChaosRunner.Options.builder(jar(), report).nodes(3).duration(Duration.ofSeconds(seconds))
+        return ChaosRunner.run(ChaosRunner.Options.builder(ChaosIts.jar(), report).nodes(3).duration(Duration.ofSeconds(seconds))
                 .faults(List.of(kind)).workloads(workloads).rate(500).seed(seed).network(NetworkMode.NAMESPACES)
                 .nodeJvmOptions(jvmOptions).build());
     }

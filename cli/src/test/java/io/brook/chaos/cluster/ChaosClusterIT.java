@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brook.client.BrookAdmin;
@@ -19,12 +18,9 @@ import io.brook.client.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -74,13 +70,9 @@ class ChaosClusterIT {
 
     @BeforeAll
     void startCluster() throws Exception {
-        assumeFalse(Boolean.getBoolean("chaos.skip"), "chaos runs skipped (-Dchaos.skip=true)");
-        Optional<Path> jar = Optional.of(Path.of(java.util.Objects.requireNonNull(System.getProperty("brook.jar"),
-                "brook.jar (set by the failsafe plugin)")));
-        Path dir = Path.of("target", "chaos-cluster-test",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
-        cluster = ChaosCluster.start(ChaosCluster.Settings.builder(jar.get(), dir)
+        ChaosIts.assumeNotSkipped();
+        Path dir = ChaosIts.workDir("chaos-cluster-test");
+        cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), dir)
                 .network(NetworkMode.valueOf(System.getProperty("chaos.network", "NAMESPACES")))
                 .separateControllers(Integer.getInteger("chaos.controllers", 0))
                 .partitionMethod(PartitionMethod.valueOf(System.getProperty("chaos.partitionMethod", "SILENT_DROP")))

@@ -1,8 +1,6 @@
 package io.brook.chaos.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.brook.client.BrookAdmin;
 import io.brook.client.BrookConsumer;
@@ -13,11 +11,8 @@ import io.brook.client.PartitionInfo;
 import io.brook.client.ProducerRecord;
 import io.brook.client.TopicPartition;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +50,9 @@ class IsolatedControllerLeaderLosesNoWriteIT {
 
     @Test
     void anIsolatedLeaderThatIsAlsoTheActiveControllerAcknowledgesNoWriteThatIsLaterLost() throws Exception {
-        assumeFalse(Boolean.getBoolean("chaos.skip"), "chaos runs skipped (-Dchaos.skip=true)");
-        Optional<Path> jar = Optional.of(Path.of(java.util.Objects.requireNonNull(System.getProperty("brook.jar"),
-                "brook.jar (set by the failsafe plugin)")));
-        Path dir = Path.of("target", "chaos-known-bugs",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(dir);
-        try (ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(jar.get(), dir)
+        ChaosIts.assumeNotSkipped();
+        Path dir = ChaosIts.workDir("chaos-known-bugs");
+        try (ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), dir)
                 .config("broker.session.timeout.ms", 3000)
                 .config("broker.heartbeat.interval.ms", 300)
                 .config("replica.lag.time.max.ms", 3000)
