@@ -25,6 +25,8 @@ class ChaosCommandTest {
                 "--workload", "group,queues");
         assertUsage("Unknown fault 'crash': expected kill, pause or partition.", "--faults", "kill,crash");
         assertUsage("--network must be namespaces or loopback, not 'tcp'.", "--network", "tcp");
+        assertUsage("--network loopback cannot partition nodes (partitions need network namespaces, as root): use "
+                + "--faults kill,pause", "--network", "loopback");
     }
 
     @Test

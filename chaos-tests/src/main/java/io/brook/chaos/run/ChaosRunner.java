@@ -66,6 +66,10 @@ public final class ChaosRunner {
             if (faults.isEmpty()) {
                 throw new IllegalArgumentException("at least one fault kind");
             }
+            if (network == NetworkMode.LOOPBACK && faults.contains(FaultKind.PARTITION)) {
+                throw new IllegalArgumentException("--network loopback cannot partition nodes (partitions need network "
+                        + "namespaces, as root): use --faults kill,pause");
+            }
             faults = List.copyOf(faults);
             workloads = Collections.unmodifiableSet(EnumSet.copyOf(workloads));
             nodeConfig = Map.copyOf(nodeConfig);
@@ -305,7 +309,9 @@ public final class ChaosRunner {
                 + options.nodes() + " --duration " + options.duration().toSeconds() + "s --faults "
                 + options.faults().stream().map(f -> f.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(","))
                 + " --rate " + options.rate() + " --workload " + workloads + (options.controllers() > 0
-                        ? " --controllers " + options.controllers() : "") + "`)\n"
+                        ? " --controllers " + options.controllers() : "")
+                + options.nodeJvmOptions().stream().map(o -> " --node-jvm-option=" + o).collect(Collectors.joining())
+                + "`)\n"
                 + "- nodes: " + options.nodes() + (options.controllers() > 0 ? " brokers and " + options.controllers()
                         + " controllers" : " combined") + ", network: " + options.network() + ", workload: " + workloads
                 + " (" + options.producers() + " producers" + (options.workloads().contains(Workload.GROUP)
