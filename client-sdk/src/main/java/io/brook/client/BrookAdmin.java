@@ -615,6 +615,10 @@ public final class BrookAdmin implements AutoCloseable {
      *
      * @param action what was being done ("create"), followed by {@code subject} ("topic 'orders'")
      */
+    /** Codes that refuse a request for what it says, whatever the cluster's state. */
+    private static final java.util.Set<ErrorCode> REFUSED_WHATEVER_THE_STATE = java.util.EnumSet.of(
+            ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_REQUEST);
+
     static BrookException itemError(String action, String subject, ErrorCode code, String message,
             boolean maybeApplied) {
         String capitalized = Character.toUpperCase(subject.charAt(0)) + subject.substring(1);
@@ -630,10 +634,13 @@ public final class BrookAdmin implements AutoCloseable {
             // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
             // first attempt was applied (a topic created just before a broker was fenced: the retry is
             // then refused for too few brokers). The outcome is unknown, so it is reported as such.
-            default -> maybeApplied
+            // Refusals for what the request itself says (a bad name, config or request) would have
+            // refused the first attempt too: those stay definite.
+            default -> maybeApplied && !REFUSED_WHATEVER_THE_STATE.contains(code)
                     ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
-                            + "got no answer and may have " + (action.equals("delete") ? "deleted" : "created")
-                            + " it; the retry was refused: " + sentence(message), true)
+                            + "got no answer and may have " + (action.equals("delete") ? "deleted it"
+                                    : action.equals("create") ? "created it" : "been applied")
+                            + "; the retry was refused: " + sentence(message), true)
                     : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
         };
     }
@@ -766,10 +773,13 @@ public final class BrookAdmin implements AutoCloseable {
             // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
             // first attempt was applied (a topic created just before a broker was fenced: the retry is
             // then refused for too few brokers). The outcome is unknown, so it is reported as such.
-            default -> maybeApplied
+            // Refusals for what the request itself says (a bad name, config or request) would have
+            // refused the first attempt too: those stay definite.
+            default -> maybeApplied && !REFUSED_WHATEVER_THE_STATE.contains(code)
                     ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
-                            + "got no answer and may have " + (action.equals("delete") ? "deleted" : "created")
-                            + " it; the retry was refused: " + sentence(message), true)
+                            + "got no answer and may have " + (action.equals("delete") ? "deleted it"
+                                    : action.equals("create") ? "created it" : "been applied")
+                            + "; the retry was refused: " + sentence(message), true)
                     : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
         };
     }

@@ -70,6 +70,19 @@ class BrookAdminRetryTest {
     }
 
     @Test
+    void aRefusalForWhatTheRequestSaysStaysDefiniteEvenAfterALostAnswer() {
+        ScriptedBroker broker = new ScriptedBroker("127.0.0.1:9092");
+        broker.creates.add(request -> CompletableFuture.failedFuture(
+                new TimeoutException("no answer in time (broker 127.0.0.1:9092)", true)));
+        broker.creates.add(request -> created("t", ErrorCode.INVALID_CONFIG, "unknown topic config 'x.y'"));
+        try (BrookAdmin admin = admin(broker)) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> admin.createTopics(List.of(new NewTopic("t", 1, 1, Map.of("x.y", "1")))));
+            assertTrue(!e.indeterminate(), "the first attempt was refused just the same");
+        }
+    }
+
+    @Test
     void aRefusalOfTheFirstAttemptStaysADefiniteFailure() {
         ScriptedBroker broker = new ScriptedBroker("127.0.0.1:9092");
         broker.creates.add(request -> created("t", ErrorCode.INVALID_REPLICATION_FACTOR,

@@ -26,7 +26,8 @@ import java.util.TreeSet;
  *   <li>otherwise, with no delete invoked or only a failed one: a create that completed OK must
  *       be present with exactly the partitions it created ("lost topic", "wrong partitions"), and
  *       a create that failed (certainly not applied) must be absent ("refused topic present");</li>
- *   <li>anything indeterminate (an INFO or never completed create or delete) allows both.</li>
+ *   <li>anything indeterminate (an INFO or never completed create or delete, or one that completed
+ *       only after the listing was invoked) allows both.</li>
  * </ul>
  * With create ops but no OK listing the check cannot be made, which is reported as an anomaly
  * too. A history without create ops has nothing to check.
@@ -46,6 +47,7 @@ public final class LostTopicChangeChecker implements Checker {
         Map<String, Operation> creates = new TreeMap<>();
         Map<String, List<Operation>> deletes = new HashMap<>();
         Op listing = null;
+        long listingInvoked = Long.MAX_VALUE;
         long createsOk = 0;
         long deletesOk = 0;
         for (Operation operation : history.operations()) {
@@ -62,6 +64,7 @@ public final class LostTopicChangeChecker implements Checker {
                 case Op.LIST_TOPICS -> {
                     if (operation.outcome() == Op.Type.OK) {
                         listing = op;
+                        listingInvoked = operation.invokeIndex();
                     }
                 }
                 default -> { }
@@ -78,19 +81,22 @@ public final class LostTopicChangeChecker implements Checker {
         }
         if (listing != null) {
             String seen = "the final listing (op " + listing.index() + ")";
+            long before = listingInvoked;
             for (Map.Entry<String, Operation> e : creates.entrySet()) {
                 String topic = e.getKey();
                 Operation create = e.getValue();
                 List<Operation> deleted = deletes.getOrDefault(topic, List.of());
                 TreeSet<Integer> present = listed.get(topic);
-                Operation deleteOk = deleted.stream().filter(d -> d.outcome() == Op.Type.OK).findFirst().orElse(null);
-                boolean deleteMaybe = deleted.stream().anyMatch(d -> d.outcome() == Op.Type.INFO);
+                Operation deleteOk = deleted.stream().filter(d -> settledBy(d, before) == Op.Type.OK).findFirst()
+                        .orElse(null);
+                boolean deleteMaybe = deleted.stream().anyMatch(d -> settledBy(d, before) == Op.Type.INFO);
+                Op.Type created = settledBy(create, before);
                 if (deleteOk != null) {
                     if (present != null) {
                         anomalies.add("deleted topic present: " + topic + " was deleted (" + deleteOk.describeOps()
                                 + ") but " + seen + " has it");
                     }
-                } else if (!deleteMaybe && create.outcome() == Op.Type.OK) {
+                } else if (!deleteMaybe && created == Op.Type.OK) {
                     TreeSet<Integer> expected = new TreeSet<>();
                     create.first().partitions().forEach(tp -> expected.add(tp.partition()));
                     if (present == null) {
@@ -100,7 +106,7 @@ public final class LostTopicChangeChecker implements Checker {
                         anomalies.add("wrong partitions: " + topic + " was created with partitions " + expected + " ("
                                 + create.describeOps() + ") but " + seen + " has " + present);
                     }
-                } else if (!deleteMaybe && create.outcome() == Op.Type.FAIL && present != null) {
+                } else if (!deleteMaybe && created == Op.Type.FAIL && present != null) {
                     anomalies.add("refused topic present: creating " + topic + " failed (" + create.describeOps()
                             + ": " + create.last().error() + ") but " + seen + " has it");
                 }
@@ -112,5 +118,10 @@ public final class LostTopicChangeChecker implements Checker {
         figures.put("topics-listed", (long) listed.size());
         figures.put("lost-changes", (long) anomalies.size());
         return CheckResult.of(NAME, anomalies, figures);
+    }
+
+    /** The outcome as the listing invoked at {@code listingInvoked} can know it: INFO when it completed later. */
+    private static Op.Type settledBy(Operation operation, long listingInvoked) {
+        return operation.completeIndex() < listingInvoked ? operation.outcome() : Op.Type.INFO;
     }
 }

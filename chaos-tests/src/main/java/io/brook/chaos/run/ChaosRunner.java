@@ -210,6 +210,7 @@ public final class ChaosRunner {
                 .build();
         History history;
         List<FaultWindow> windows = new ArrayList<>();
+        String finalPhaseError = null;
         try (ChaosCluster cluster = ChaosCluster.start(settings)) {
             try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, options.partitions(), replication,
@@ -264,18 +265,27 @@ public final class ChaosRunner {
             cluster.healAll();
             cluster.awaitBrokersUnfenced(Duration.ofSeconds(90));
             awaitFullIsr(cluster, options.partitions(), replication, Duration.ofSeconds(90));
-            Map<TopicPartition, Long> ends = workload.finalRead(Duration.ofSeconds(120));
-            if (group != null && !group.drain(ends, Duration.ofSeconds(90))) {
-                log.warn("the group did not commit the end of every partition within 90 s");
-            }
-            if (metadata != null) {
-                metadata.finalListing(Duration.ofSeconds(30));
+            try {
+                Map<TopicPartition, Long> ends = workload.finalRead(Duration.ofSeconds(120));
+                if (group != null && !group.drain(ends, Duration.ofSeconds(90))) {
+                    log.warn("the group did not commit the end of every partition within 90 s");
+                }
+                if (metadata != null) {
+                    metadata.finalListing(Duration.ofSeconds(30));
+                }
+            } catch (RuntimeException e) {
+                // Check and report what was recorded all the same; the run cannot pass.
+                log.error("the final read of the chaos run failed", e);
+                finalPhaseError = e.toString();
             }
         }
         List<CheckResult> results = Checkers.checkAll(history, windows);
-        boolean valid = results.stream().allMatch(CheckResult::valid);
+        boolean valid = finalPhaseError == null && results.stream().allMatch(CheckResult::valid);
         Summary checked = Summary.of(results);
-        String summary = header(options, startedAt, valid) + checked.markdownTable() + "\n"
+        String summary = header(options, startedAt, valid)
+                + (finalPhaseError == null ? "" : "**The final read failed** (" + finalPhaseError + "): the checkers "
+                        + "below saw only what was recorded before it.\n\n")
+                + checked.markdownTable() + "\n"
                 + String.join("\n", checked.consoleLines(20)) + "\n";
         writeReport(options.reportDir(), history, windows, summary);
         return new Outcome(valid, results, options.reportDir(), options.seed(), summary);

@@ -44,6 +44,8 @@ final class GroupWorkload {
     static final int CONSUMER_PROCESS = 100;
     /** The process id of the committed-offsets sampler. */
     static final int SAMPLER_PROCESS = 200;
+    /** The process id of the last committed read, after the consumers stopped. */
+    static final int FINAL_SAMPLER_PROCESS = 201;
 
     private final String bootstrap;
     private final String topic;
@@ -107,9 +109,12 @@ final class GroupWorkload {
         running.set(false);
         for (Thread thread : threads) {
             thread.join(TimeUnit.MINUTES.toMillis(1));
+            if (thread.isAlive()) {
+                log.warn("{} still runs a minute after the group workload stopped", thread.getName());
+            }
         }
         try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", bootstrap))) {
-            readCommitted(admin);
+            readCommitted(admin, FINAL_SAMPLER_PROCESS);
         }
         return caughtUp;
     }
@@ -140,6 +145,7 @@ final class GroupWorkload {
                 }
             } catch (RuntimeException e) {
                 log.debug("consumer {} closed with {}", process, e.toString());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // no hot loop if it cannot even start
             }
             // This consumer instance is gone: whatever it held is no longer its assignment.
             history.record(Op.revoked(process, GROUP, List.of()));
@@ -214,7 +220,7 @@ final class GroupWorkload {
         try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 5_000,
                 "default.api.timeout.ms", 10_000))) {
             while (running.get()) {
-                readCommitted(admin);
+                readCommitted(admin, SAMPLER_PROCESS);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
             }
         } catch (RuntimeException e) {
@@ -222,12 +228,12 @@ final class GroupWorkload {
         }
     }
 
-    private void readCommitted(BrookAdmin admin) {
+    private void readCommitted(BrookAdmin admin, int process) {
         List<TopicPartition> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             all.add(new TopicPartition(topic, p));
         }
-        Op invoke = Op.invokeCommitted(SAMPLER_PROCESS, GROUP, all);
+        Op invoke = Op.invokeCommitted(process, GROUP, all);
         history.record(invoke);
         try {
             Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -236,7 +242,7 @@ final class GroupWorkload {
                     offsets.put(tp, o.offset());
                 }
             });
-            history.record(Op.okCommitted(SAMPLER_PROCESS, GROUP, offsets).withPartitions(all));
+            history.record(Op.okCommitted(process, GROUP, offsets).withPartitions(all));
         } catch (RuntimeException e) {
             history.record(invoke.fail(String.valueOf(e.getMessage())));
         }

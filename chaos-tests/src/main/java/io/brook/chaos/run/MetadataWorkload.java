@@ -64,6 +64,9 @@ final class MetadataWorkload {
         running.set(false);
         if (thread != null) {
             thread.join(TimeUnit.MINUTES.toMillis(2));
+            if (thread.isAlive()) {
+                log.warn("the metadata workload still runs two minutes after it was stopped");
+            }
         }
     }
 

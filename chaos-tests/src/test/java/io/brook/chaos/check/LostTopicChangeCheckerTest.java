@@ -108,6 +108,15 @@ class LostTopicChangeCheckerTest {
     }
 
     @Test
+    void aChangeThatCompletedOnlyAfterTheListingWasInvokedIsNotJudged() {
+        Op invoke = h.add(Op.invokeCreateTopic(300, "late", 1));
+        h.add(Op.invokeListTopics(301));
+        h.add(invoke.recordedAt(-1, -1).ok());
+        h.add(Op.okListTopics(301, List.of()));
+        assertValid(check(checker, h.build()));
+    }
+
+    @Test
     void aFailedDeleteLeavesTheTopic() {
         create("a", 1, Op.Type.OK);
         delete("a", Op.Type.FAIL);

@@ -217,10 +217,13 @@ public final class AdminCaller {
                 try {
                     answer = send(request.apply(pending));
                 } catch (BrookException e) {
+                    // An item an earlier round may have applied keeps that doubt, whatever this round says.
+                    BrookException doubtful = e.indeterminate() ? e : new TimeoutException(what + ": an earlier attempt "
+                            + "got no answer and may have been applied; then: " + e.getMessage(), true, e);
                     if (done.isEmpty() && failed.isEmpty()) {
-                        throw e;
+                        throw pending.stream().anyMatch(maybeApplied::contains) ? doubtful : e;
                     }
-                    pending.forEach(key -> failed.put(key, e));
+                    pending.forEach(key -> failed.put(key, maybeApplied.contains(key) ? doubtful : e));
                     break;
                 }
                 if (answer.afterIndeterminateFailure() && kind == Kind.WRITE) {

@@ -390,6 +390,7 @@ public final class ControllerLogic {
         List<MetadataRecord> records = new ArrayList<>();
         AlterPartitionResponse.Builder response = AlterPartitionResponse.newBuilder().setError(ok());
         Set<String> seen = new HashSet<>();
+        boolean repeated = false;
         for (PartitionIsrChange change : request.getPartitionsList()) {
             UUID topicId = Uuids.fromProto(change.getTopicId());
             PartitionIsrResult.Builder result = PartitionIsrResult.newBuilder()
@@ -420,6 +421,15 @@ public final class ControllerLogic {
             } else if (change.getLeaderEpoch() > current.leaderEpoch()) {
                 code = ErrorCode.UNKNOWN_LEADER_EPOCH;
                 problem = "leader epoch " + change.getLeaderEpoch() + " is newer than " + current.leaderEpoch();
+            } else if (change.getPartitionEpoch() < current.partitionEpoch()
+                    && new HashSet<>(change.getNewIsrList()).equals(new HashSet<>(current.isr()))) {
+                // A repeat of a change already made (its first answer was lost, or the client gave up
+                // on a slow commit): answered as made, once what it made is committed (the no-op
+                // below commits after it). Refusing it would tell the leader its expansion failed
+                // while the committed ISR has it, and the leader would count acks=all without it.
+                repeated = true;
+                response.addPartitions(result.setErrorCode(ErrorCode.NONE));
+                continue;
             } else if (change.getPartitionEpoch() != current.partitionEpoch()) {
                 code = ErrorCode.INVALID_UPDATE_VERSION;
                 problem = "partition epoch " + change.getPartitionEpoch() + " is not the current "
@@ -444,6 +454,10 @@ public final class ControllerLogic {
                 result.clearIsr().addAllIsr(change.getNewIsrList()).setPartitionEpoch(current.partitionEpoch() + 1);
             }
             response.addPartitions(result.setErrorCode(ErrorCode.NONE));
+        }
+        if (repeated && records.isEmpty()) {
+            records.add(MetadataRecord.newBuilder().setNoOp(NoOpRecord.newBuilder()
+                    .setAppendTimeMs(clock.milliseconds())).build());
         }
         return write(records, response.build(), fail);
     }
@@ -721,7 +735,9 @@ public final class ControllerLogic {
                     ? failure.getCause() : failure;
             speculativeDoubtful = true;
             if (cause instanceof MetadataLog.NotLeaderException notLeader) {
-                out.complete(new WriteResult(-1, ControllerError.newBuilder().setCode(ErrorCode.NOT_CONTROLLER)
+                // Not NOT_CONTROLLER: that tells clients to send the request to the new controller,
+                // which may apply it a second time, or refuse it for what the first time did.
+                out.complete(new WriteResult(-1, ControllerError.newBuilder().setCode(ErrorCode.REQUEST_TIMED_OUT)
                         .setMessage("leadership moved before the change was known to be committed; it may or may not "
                                 + "have taken effect (the new active controller has it if it did)")
                         .setLeaderHint(notLeader.leaderHint()).build()));

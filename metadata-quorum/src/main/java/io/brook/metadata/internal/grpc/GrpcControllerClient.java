@@ -145,6 +145,11 @@ public final class GrpcControllerClient implements ControllerClient {
                 if (error.getCode() == ErrorCode.NOT_CONTROLLER) {
                     moveOn(index);
                     retry(call, out, deadlineNanos, response);
+                } else if (error.getCode() == ErrorCode.REQUEST_TIMED_OUT && call.repeatable()) {
+                    // The controller lost leadership before the write committed: a repeatable request
+                    // goes to the next controller; any other is answered with the unknown outcome.
+                    moveOn(index);
+                    retry(call, out, deadlineNanos, response);
                 } else {
                     out.complete(response);
                 }

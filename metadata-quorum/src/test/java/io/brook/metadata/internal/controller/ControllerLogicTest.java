@@ -393,6 +393,33 @@ class ControllerLogicTest {
     }
 
     @Test
+    void aRepeatedIsrChangeIsAnsweredAsMadeOnceItIsCommitted() {
+        // The first answer was lost (or the leader gave up on a slow commit) and it sends the same
+        // change again, with the partition epoch it started from.
+        h.startBrokers(3, 0);
+        h.createTopic("t", 1, 3, Map.of());
+        PartitionRegistration p = h.partition("t", 0);
+        List<Integer> shrunk = List.of(p.leader(), p.replicas().get(1));
+        AlterPartitionRequest change = AlterPartitionRequest.newBuilder().setBrokerId(p.leader())
+                .setBrokerEpoch(h.epochs.get(p.leader())).addPartitions(PartitionIsrChange.newBuilder()
+                        .setTopicId(Uuids.toProto(h.topic("t").id())).setPartition(0).setLeaderEpoch(p.leaderEpoch())
+                        .setPartitionEpoch(p.partitionEpoch()).addAllNewIsr(shrunk)).build();
+        CompletableFuture<AlterPartitionResponse> first = h.controller.alterPartition(change);
+        CompletableFuture<AlterPartitionResponse> repeat = h.controller.alterPartition(change);
+        assertFalse(repeat.isDone(), "the repeat is answered only once the change it repeats is committed");
+        h.log.commitAll();
+        for (AlterPartitionResponse response : List.of(first.join(), repeat.join())) {
+            assertEquals(ErrorCode.NONE, response.getPartitions(0).getErrorCode(), response.toString());
+            assertEquals(p.partitionEpoch() + 1, response.getPartitions(0).getPartitionEpoch());
+            assertEquals(shrunk, response.getPartitions(0).getIsrList());
+        }
+        assertEquals(p.partitionEpoch() + 1, h.partition("t", 0).partitionEpoch(), "one change, not two");
+        var again = alterIsr("t", 0, p.leader(), p.leaderEpoch(), p.partitionEpoch(), shrunk);
+        assertEquals(ErrorCode.NONE, again.getPartitions(0).getErrorCode(), "also long after");
+        assertEquals(p.partitionEpoch() + 1, h.partition("t", 0).partitionEpoch());
+    }
+
+    @Test
     void alterPartitionFromAZombieLeaderOrWithABadIsrIsRejected() {
         h.startBrokers(3, 0);
         h.createTopic("t", 1, 3, Map.of());
@@ -549,13 +576,16 @@ class ControllerLogicTest {
     }
 
     @Test
-    void aWriteLostWithLeadershipIsAnsweredNotControllerAndForgotten() {
+    void aWriteLostWithLeadershipIsAnsweredTimedOutAndForgotten() {
+        // Not NOT_CONTROLLER: a client would send it to the new controller, which may have it already.
         h.startBrokers(1, 0);
         CompletableFuture<CreateTopicsResponse> lost = h.controller.createTopics(CreateTopicsRequest.newBuilder()
                 .addTopics(CreatableTopic.newBuilder().setName("t").setNumPartitions(1).setReplicationFactor(1)).build());
         h.log.failAll(2);
         CreateTopicsResponse response = lost.join();
-        assertEquals(ErrorCode.NOT_CONTROLLER, response.getError().getCode());
+        assertEquals(ErrorCode.REQUEST_TIMED_OUT, response.getError().getCode());
+        assertTrue(response.getError().getMessage().contains("may or may not have taken effect"),
+                response.getError().getMessage());
         assertEquals(2, response.getError().getLeaderHint());
         // Still the Raft leader here: the next request starts again from the committed image.
         CreateTopicsResponse retry = h.createTopic("t", 1, 1, Map.of());
