@@ -615,6 +615,24 @@ public final class BrookAdmin implements AutoCloseable {
      *
      * @param action what was being done ("create"), followed by {@code subject} ("topic 'orders'")
      */
+    /**
+     * A refusal of {@code action}. After an earlier attempt that got no answer, a refusal of the
+     * retry says nothing about whether the first attempt was applied (a topic created just before
+     * a broker was fenced: the retry is refused for too few brokers), so it is reported as an
+     * indeterminate timeout; refusals for what the request itself says (a bad name, config or
+     * request) would have refused the first attempt too and stay definite.
+     */
+    private static BrookException refusal(String action, String subject, ErrorCode code, String message,
+            boolean maybeApplied) {
+        if (maybeApplied && !REFUSED_WHATEVER_THE_STATE.contains(code)) {
+            return new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call got "
+                    + "no answer and may have " + (action.equals("delete") ? "deleted it"
+                            : action.equals("create") ? "created it" : "been applied")
+                    + "; the retry was refused: " + sentence(message), true);
+        }
+        return Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
+    }
+
     /** Codes that refuse a request for what it says, whatever the cluster's state. */
     private static final java.util.Set<ErrorCode> REFUSED_WHATEVER_THE_STATE = java.util.EnumSet.of(
             ErrorCode.INVALID_TOPIC_EXCEPTION, ErrorCode.INVALID_CONFIG, ErrorCode.INVALID_REQUEST);
@@ -631,17 +649,7 @@ public final class BrookAdmin implements AutoCloseable {
                     + (action.equals("create") ? earlier : ""));
             case REQUEST_TIMED_OUT -> new TimeoutException("Could not " + action + " " + subject + ": " + message
                     + (maybeApplied ? "; it may or may not have been applied." : "."), maybeApplied);
-            // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
-            // first attempt was applied (a topic created just before a broker was fenced: the retry is
-            // then refused for too few brokers). The outcome is unknown, so it is reported as such.
-            // Refusals for what the request itself says (a bad name, config or request) would have
-            // refused the first attempt too: those stay definite.
-            default -> maybeApplied && !REFUSED_WHATEVER_THE_STATE.contains(code)
-                    ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
-                            + "got no answer and may have " + (action.equals("delete") ? "deleted it"
-                                    : action.equals("create") ? "created it" : "been applied")
-                            + "; the retry was refused: " + sentence(message), true)
-                    : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
+            default -> refusal(action, subject, code, message, maybeApplied);
         };
     }
 
@@ -770,17 +778,7 @@ public final class BrookAdmin implements AutoCloseable {
                             ? " An earlier attempt of this call got no answer and may have deleted it." : ""));
             case REQUEST_TIMED_OUT -> new TimeoutException("Could not " + action + " " + subject + ": " + message
                     + (maybeApplied ? "; it may or may not have been applied." : "."), maybeApplied);
-            // An earlier attempt got no answer: a refusal of the retry says nothing about whether the
-            // first attempt was applied (a topic created just before a broker was fenced: the retry is
-            // then refused for too few brokers). The outcome is unknown, so it is reported as such.
-            // Refusals for what the request itself says (a bad name, config or request) would have
-            // refused the first attempt too: those stay definite.
-            default -> maybeApplied && !REFUSED_WHATEVER_THE_STATE.contains(code)
-                    ? new TimeoutException("Could not " + action + " " + subject + ": an earlier attempt of this call "
-                            + "got no answer and may have " + (action.equals("delete") ? "deleted it"
-                                    : action.equals("create") ? "created it" : "been applied")
-                            + "; the retry was refused: " + sentence(message), true)
-                    : Errors.exception(code, "Could not " + action + " " + subject + ": " + sentence(message));
+            default -> refusal(action, subject, code, message, maybeApplied);
         };
     }
 
