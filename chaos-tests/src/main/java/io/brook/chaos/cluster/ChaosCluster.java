@@ -666,9 +666,19 @@ public final class ChaosCluster implements FaultTarget, AutoCloseable {
                 .orElse(OptionalInt.empty());
     }
 
-    /** The freshest view of the partition (highest leader epoch) among the running, unpaused brokers. */
+    /**
+     * The freshest view of the partition among the running, unpaused brokers: the highest leader
+     * epoch, and among equal ones the view of a node that reaches the most others (the majority
+     * side of a network partition: a cut-off node's metadata is stale, and an ISR change keeps the
+     * leader epoch).
+     */
     public Optional<PartitionInfo> partitionInfo(String topic, int partition) {
-        return partitionViews(topic, partition).values().stream().max(Comparator.comparingInt(PartitionInfo::leaderEpoch));
+        Partition cut = currentPartition();
+        List<Integer> all = nodeIds();
+        Comparator<Map.Entry<Integer, PartitionInfo>> freshest = Comparator
+                .comparingInt((Map.Entry<Integer, PartitionInfo> e) -> e.getValue().leaderEpoch())
+                .thenComparingLong(e -> all.stream().filter(n -> cut.connected(e.getKey(), n)).count());
+        return partitionViews(topic, partition).entrySet().stream().max(freshest).map(Map.Entry::getValue);
     }
 
     /**
