@@ -280,10 +280,14 @@ public final class PartitionLeaderState {
         List<Integer> expanded = new ArrayList<>();
         for (int replica : replicas) {
             Follower follower = followers.get(replica);
+            // Caught up now, not only once: a follower that stopped fetching (cut off, paused) keeps
+            // the LEO of its last fetch, which equals the HW while nothing is written; without the
+            // recency check it would be shrunk out and proposed back in, again and again.
             boolean join = follower != null && !isr.contains(replica)
                     && follower.logEndOffset != UNKNOWN
                     && follower.logEndOffset >= highWatermark
-                    && follower.logEndOffset >= leaderEpochStartOffset;
+                    && follower.logEndOffset >= leaderEpochStartOffset
+                    && nowMs - follower.lastCaughtUpMs <= replicaLagTimeMaxMs;
             if (isr.contains(replica) || join) {
                 expanded.add(replica);
             }

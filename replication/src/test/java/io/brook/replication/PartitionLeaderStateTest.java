@@ -104,6 +104,25 @@ class PartitionLeaderStateTest {
     }
 
     @Test
+    void aFollowerThatStoppedFetchingIsNotProposedBackIntoTheIsr() {
+        // Found in a chaos run: nothing was written, so a cut-off follower's last end offset still
+        // equalled the HW, and the leader shrank it out and proposed it back in, again and again.
+        PartitionLeaderState state = fresh();
+        state.onLeaderAppend(10);
+        state.onFollowerFetch(2, 10, 100);
+        state.onFollowerFetch(3, 10, 100); // follower 3's last fetch
+        state.onFollowerFetch(2, 10, LAG_MAX + 150);
+        PartitionLeaderState.IsrChange shrink = state.proposeIsrChange(LAG_MAX + 200).orElseThrow();
+        assertEquals(List.of(1, 2), shrink.newIsr());
+        state.onIsrChangeCommitted(shrink.newIsr(), shrink.partitionEpoch() + 1);
+        assertEquals(10, state.highWatermark());
+        assertEquals(Optional.empty(), state.proposeIsrChange(LAG_MAX + 300),
+                "3 has the HW but has not fetched for longer than the lag time");
+        state.onFollowerFetch(3, 10, LAG_MAX + 400); // it is back
+        assertEquals(List.of(1, 2, 3), state.proposeIsrChange(LAG_MAX + 400).orElseThrow().newIsr());
+    }
+
+    @Test
     void aFollowerFetchingAtThePreviousEndOffsetCountsAsCaughtUpAtItsPreviousFetch() {
         PartitionLeaderState state = fresh();
         state.onLeaderAppend(10);

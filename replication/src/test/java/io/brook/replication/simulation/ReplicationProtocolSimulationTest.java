@@ -92,17 +92,23 @@ class ReplicationProtocolSimulationTest {
      * ({@link SimulationBug#TRUNCATION_AT_LOG_END_KEEPS_EMPTY_EPOCHS}) the same seed still asks
      * about epoch 1 round after round and never converges, which shows the seed still reaches the
      * case.
+     *
+     * <p>Since 2026-12-02 a leader proposes a follower back into the ISR only when it was caught up
+     * within {@code replica.lag.time.max.ms} (a silent follower was flapping in and out), which
+     * moves every trajectory: seed 20261230 no longer reaches the case. 20261236 does (found by
+     * searching the seeds for one that never converges with the old truncation and passes without
+     * it): there replica 0 is the one left reconciling round after round.
      */
     @Test
     void aDeposedLeaderThatWroteNothingRejoinsTheIsr() {
-        long seed = 20261230L;
+        long seed = 20261236L;
         ReplicationProtocolSimulation.run(Settings.of(seed));
 
         Failure failure = assertThrows(Failure.class, () -> ReplicationProtocolSimulation.run(Settings.of(seed)
                 .withBug(SimulationBug.TRUNCATION_AT_LOG_END_KEEPS_EMPTY_EPOCHS).withTraceLines(Integer.MAX_VALUE)));
         assertEquals(Invariant.CONVERGES_AFTER_FAULTS, failure.invariant(), failure.getMessage());
-        assertTrue(failure.getMessage().contains("1: still not reconciled after 16 rounds"), failure.getMessage());
-        assertTrue(failure.getMessage().contains("replica 1 up (incarnation 0) follower of 0 epoch 6 reconciling"),
+        assertTrue(failure.getMessage().contains("0: still not reconciled after 16 rounds"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("replica 0 up (incarnation 0) follower of 1 epoch 7 reconciling"),
                 failure.getMessage());
     }
 
