@@ -1,10 +1,8 @@
 package io.brook.chaos.history;
 
+import io.brook.chaos.history.internal.JsonLines;
 import io.brook.chaos.history.internal.OpCodec;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,12 +61,7 @@ public final class FaultHistory {
 
     /** Writes {@code windows} to {@code file}, one JSON object per line. */
     public static void writeJsonLines(Path file, List<FaultWindow> windows) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (FaultWindow window : windows) {
-                out.write(OpCodec.encode(window));
-                out.write('\n');
-            }
-        }
+        JsonLines.write(file, windows, OpCodec::encode);
     }
 
     /**
@@ -77,19 +70,6 @@ public final class FaultHistory {
      * @throws IllegalArgumentException naming the line if one is not a valid window
      */
     public static List<FaultWindow> readJsonLines(Path file) throws IOException {
-        List<FaultWindow> read = new ArrayList<>();
-        int lineNumber = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                read.add(OpCodec.decodeFault(line));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage(), e);
-            }
-        }
-        return List.copyOf(read);
+        return List.copyOf(JsonLines.read(file, OpCodec::decodeFault));
     }
 }

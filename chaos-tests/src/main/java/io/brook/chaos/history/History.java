@@ -1,10 +1,8 @@
 package io.brook.chaos.history;
 
+import io.brook.chaos.history.internal.JsonLines;
 import io.brook.chaos.history.internal.OpCodec;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -141,12 +139,7 @@ public final class History {
 
     /** Writes the history to {@code file}, one JSON object per op and line (see the class comment). */
     public void writeJsonLines(Path file) throws IOException {
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (Op op : ops()) {
-                out.write(OpCodec.encode(op));
-                out.write('\n');
-            }
-        }
+        JsonLines.write(file, ops(), OpCodec::encode);
     }
 
     /**
@@ -156,20 +149,7 @@ public final class History {
      * @throws IllegalArgumentException naming the line if one is not a valid op
      */
     public static History readJsonLines(Path file) throws IOException {
-        List<Op> read = new ArrayList<>();
-        int lineNumber = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNumber++;
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                read.add(OpCodec.decode(line));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage(), e);
-            }
-        }
-        return of(read);
+        return of(JsonLines.read(file, OpCodec::decode));
     }
 
     /** The ops as JSON lines, for tests and small reports. */
