@@ -402,7 +402,7 @@ public final class BrookConsumer implements AutoCloseable {
             fetcher.assign(all);
             committed.forEach((partition, offset) -> {
                 if (offset != null) {
-                    fetcher.seek(partition, offset.offset());
+                    fetcher.seek(partition, offset.offset(), offset.leaderEpoch());
                 }
             });
         }
@@ -562,6 +562,19 @@ public final class BrookConsumer implements AutoCloseable {
             throw new IllegalArgumentException("offset must not be negative, was " + offset);
         }
         fetcher.seek(partition, offset);
+    }
+
+    /**
+     * Makes the next poll read {@code partition} from {@code offsetAndMetadata}'s offset, with its
+     * leader epoch (as Kafka's): the epoch is committed with the position until a record is polled,
+     * and metadata from a broker that knows only an older epoch of the partition is not used.
+     */
+    public void seek(TopicPartition partition, OffsetAndMetadata offsetAndMetadata) {
+        ensureOpen();
+        if (offsetAndMetadata.offset() < 0) {
+            throw new IllegalArgumentException("offset must not be negative, was " + offsetAndMetadata.offset());
+        }
+        fetcher.seek(partition, offsetAndMetadata.offset(), offsetAndMetadata.leaderEpoch());
     }
 
     /** Moves the partitions to their earliest offsets (looked up now). */

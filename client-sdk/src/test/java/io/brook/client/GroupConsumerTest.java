@@ -446,6 +446,46 @@ class GroupConsumerTest {
         }
     }
 
+    /**
+     * The chaos harness's "committed offset backwards": a consumer joined while broker 1 was cut
+     * off from the controller; broker 1 still called itself the leader (an epoch behind, a shorter
+     * log) and answered the consumer's metadata first. Fetching there at the committed offset was
+     * out of range, and auto.offset.reset took the group back to 0.
+     */
+    @Test
+    void aCommittedOffsetsLeaderEpochKeepsTheConsumerOffABrokerThatKnowsOnlyAnOlderEpoch() {
+        cluster.append(T0, "a", "b", "c", "d", "e");
+        cluster.leader = 2;
+        cluster.staleBroker = BROKER_1;
+        cluster.staleLogSize = 2;
+        cluster.coordinator = BROKER_2;
+        cluster.committed.put(T0, 3L);
+        cluster.committedEpochs.put(T0, cluster.leaderEpoch);
+        cluster.heartbeatAnswers.add(assign(1, T0));
+        try (BrookConsumer consumer = consumer(Map.of())) {
+            consumer.subscribe(List.of("t"), listener);
+            assertEquals(List.of("t-0@3=d", "t-0@4=e"), poll(consumer, 6),
+                    "read from the committed offset at the real leader, not reset at the stale one");
+            consumer.commitSync();
+            assertEquals(Map.of(T0, 5L), cluster.committed);
+            assertEquals(cluster.leaderEpoch, cluster.committedEpochs.get(T0));
+        }
+    }
+
+    @Test
+    void aSeekWithALeaderEpochCommitsThatEpochUntilARecordIsPolled() {
+        cluster.append(T0, "a", "b", "c");
+        try (BrookConsumer consumer = consumer(Map.of())) {
+            consumer.assign(List.of(T0));
+            consumer.seek(T0, new OffsetAndMetadata(2, java.util.Optional.of(5), ""));
+            consumer.commitSync();
+            assertEquals(5, cluster.committedEpochs.get(T0));
+            assertEquals(List.of("t-0@2=c"), poll(consumer, 3));
+            consumer.commitSync();
+            assertEquals(cluster.leaderEpoch, cluster.committedEpochs.get(T0), "the polled record's epoch");
+        }
+    }
+
     @Test
     void committedReadsTheGroupsOffsetsWithNullForNone() {
         cluster.committed.put(T1, 42L);

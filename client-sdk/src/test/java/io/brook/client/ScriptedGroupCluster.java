@@ -88,6 +88,19 @@ final class ScriptedGroupCluster implements Transport {
     final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
     volatile String coordinator = BROKER_1;
     volatile int heartbeatIntervalMs = 3000;
+    /** The leader of every partition and its epoch, as the up-to-date brokers describe them. */
+    volatile int leader = 1;
+    volatile int leaderEpoch = 7;
+    /** The leader epochs committed with {@link #committed} (absent: -1). */
+    final Map<TopicPartition, Integer> committedEpochs = new TreeMap<>();
+    /**
+     * A broker cut off from the controller (null: none): it answers metadata naming itself the
+     * leader of every partition in epoch {@code leaderEpoch - 1}, and fetches from a log of only
+     * {@link #staleLogSize} records, with OFFSET_OUT_OF_RANGE above it and UNKNOWN_LEADER_EPOCH
+     * for a newer epoch — as a real one does.
+     */
+    volatile String staleBroker;
+    volatile int staleLogSize;
 
     /** Adds {@code topic} with {@code partitions} empty partitions. */
     ScriptedGroupCluster topic(String topic, int partitions) {
@@ -170,8 +183,8 @@ final class ScriptedGroupCluster implements Transport {
                     case "address", "toString" -> address;
                     case "hashCode" -> address.hashCode();
                     case "equals" -> proxy == args[0];
-                    case "metadata" -> CompletableFuture.completedFuture(metadata());
-                    case "fetch" -> CompletableFuture.completedFuture(fetch((FetchRequest) args[0]));
+                    case "metadata" -> CompletableFuture.completedFuture(metadata(address));
+                    case "fetch" -> CompletableFuture.completedFuture(fetch(address, (FetchRequest) args[0]));
                     case "listOffsets" -> CompletableFuture.completedFuture(listOffsets((ListOffsetsRequest) args[0]));
                     case "findCoordinator" -> {
                         record(address, args[0], "find");
@@ -230,7 +243,12 @@ final class ScriptedGroupCluster implements Transport {
         return text.toString();
     }
 
-    private MetadataResponse metadata() {
+    private static int brokerId(String address) {
+        return address.equals(BROKER_1) ? 1 : 2;
+    }
+
+    private MetadataResponse metadata(String address) {
+        boolean stale = address.equals(staleBroker);
         MetadataResponse.Builder response = MetadataResponse.newBuilder().setClusterId("c")
                 .addBrokers(BrokerEndpoint.newBuilder().setBrokerId(1).setHost("127.0.0.1").setPort(9092))
                 .addBrokers(BrokerEndpoint.newBuilder().setBrokerId(2).setHost("127.0.0.1").setPort(9093));
@@ -238,25 +256,37 @@ final class ScriptedGroupCluster implements Transport {
             TopicMetadata.Builder topic = TopicMetadata.newBuilder().setName(name).setErrorCode(ErrorCode.NONE);
             for (int p = 0; p < count; p++) {
                 topic.addPartitions(PartitionMetadata.newBuilder().setPartition(p).setErrorCode(ErrorCode.NONE)
-                        .setLeaderId(1).setLeaderEpoch(7).addReplicas(1).addIsr(1));
+                        .setLeaderId(stale ? brokerId(address) : leader).setLeaderEpoch(stale ? leaderEpoch - 1 : leaderEpoch)
+                        .addReplicas(1).addReplicas(2).addIsr(1).addIsr(2));
             }
             response.addTopics(topic);
         });
         return response.build();
     }
 
-    private FetchResponse fetch(FetchRequest request) {
+    private FetchResponse fetch(String address, FetchRequest request) {
+        boolean stale = address.equals(staleBroker);
         FetchResponse.Builder response = FetchResponse.newBuilder();
         for (FetchTopic topic : request.getTopicsList()) {
             FetchTopicResponse.Builder t = FetchTopicResponse.newBuilder().setTopic(topic.getTopic());
             for (FetchPartition p : topic.getPartitionsList()) {
                 List<String> log = logs.get(new TopicPartition(topic.getTopic(), p.getPartition()));
+                if (stale) {
+                    log = log.subList(0, Math.min(staleLogSize, log.size()));
+                    ErrorCode refusal = p.getCurrentLeaderEpoch() > leaderEpoch - 1 ? ErrorCode.UNKNOWN_LEADER_EPOCH
+                            : p.getFetchOffset() > log.size() ? ErrorCode.OFFSET_OUT_OF_RANGE : ErrorCode.NONE;
+                    if (refusal != ErrorCode.NONE) {
+                        t.addPartitions(FetchPartitionResponse.newBuilder().setPartition(p.getPartition())
+                                .setErrorCode(refusal).setErrorMessage("scripted stale broker " + address));
+                        continue;
+                    }
+                }
                 FetchPartitionResponse.Builder answer = FetchPartitionResponse.newBuilder()
                         .setPartition(p.getPartition()).setErrorCode(ErrorCode.NONE).setHighWatermark(log.size())
                         .setNextOffset(Math.max(p.getFetchOffset(), log.size()));
                 if (p.getFetchOffset() < log.size()) {
                     RecordBatchBuilder batch = new RecordBatchBuilder(CompressionType.NONE)
-                            .baseOffset(p.getFetchOffset()).partitionLeaderEpoch(7);
+                            .baseOffset(p.getFetchOffset()).partitionLeaderEpoch(stale ? leaderEpoch - 1 : leaderEpoch);
                     for (long offset = p.getFetchOffset(); offset < log.size(); offset++) {
                         batch.append(1000 + offset, null, log.get((int) offset).getBytes(StandardCharsets.UTF_8));
                     }
@@ -277,7 +307,7 @@ final class ScriptedGroupCluster implements Transport {
             for (ListOffsetsPartition p : topic.getPartitionsList()) {
                 int size = logs.get(new TopicPartition(topic.getTopic(), p.getPartition())).size();
                 t.addPartitions(ListOffsetsPartitionResponse.newBuilder().setPartition(p.getPartition())
-                        .setErrorCode(ErrorCode.NONE).setTimestamp(-1).setLeaderEpoch(7)
+                        .setErrorCode(ErrorCode.NONE).setTimestamp(-1).setLeaderEpoch(leaderEpoch)
                         .setOffset(p.getTimestamp() == -1 ? size : 0));
             }
             response.addTopics(t);
@@ -312,6 +342,7 @@ final class ScriptedGroupCluster implements Transport {
             OffsetCommitTopicResponse.Builder t = OffsetCommitTopicResponse.newBuilder().setTopic(topic.getTopic());
             for (OffsetCommitPartition p : topic.getPartitionsList()) {
                 committed.put(new TopicPartition(topic.getTopic(), p.getPartition()), p.getOffset());
+                committedEpochs.put(new TopicPartition(topic.getTopic(), p.getPartition()), p.getLeaderEpoch());
                 t.addPartitions(OffsetCommitPartitionResponse.newBuilder().setPartition(p.getPartition())
                         .setErrorCode(ErrorCode.NONE));
             }
@@ -328,7 +359,7 @@ final class ScriptedGroupCluster implements Transport {
         for (TopicPartition p : partitions(request.getTopicsList())) {
             Long offset = committed.get(p);
             response.addOffsets(CommittedOffset.newBuilder().setTopic(p.topic()).setPartition(p.partition())
-                    .setOffset(offset == null ? -1 : offset).setLeaderEpoch(-1));
+                    .setOffset(offset == null ? -1 : offset).setLeaderEpoch(committedEpochs.getOrDefault(p, -1)));
         }
         return response.build();
     }

@@ -1,5 +1,6 @@
 package io.brook.client.internal;
 
+import com.google.protobuf.ByteString;
 import io.brook.api.v1.BrokerEndpoint;
 import io.brook.api.v1.ErrorCode;
 import io.brook.api.v1.MetadataResponse;
@@ -22,8 +23,9 @@ public record ClusterView(String clusterId, Map<Integer, BrokerEndpoint> brokers
 
     public static final ClusterView EMPTY = new ClusterView("", Map.of(), Map.of(), Long.MIN_VALUE);
 
-    /** One topic: its error (NONE when it exists) and its partitions in partition order. */
-    public record TopicView(String name, ErrorCode error, String errorMessage, List<PartitionInfo> partitions) {}
+    /** One topic: its id (empty when unknown), its error (NONE when it exists) and its partitions in partition order. */
+    public record TopicView(String name, ByteString topicId, ErrorCode error, String errorMessage,
+            List<PartitionInfo> partitions) {}
 
     static ClusterView of(MetadataResponse response, long nowNanos) {
         Map<Integer, BrokerEndpoint> brokers = new HashMap<>();
@@ -32,8 +34,8 @@ public record ClusterView(String clusterId, Map<Integer, BrokerEndpoint> brokers
         }
         Map<String, TopicView> topics = new HashMap<>();
         for (TopicMetadata topic : response.getTopicsList()) {
-            topics.put(topic.getName(), new TopicView(topic.getName(), topic.getErrorCode(), topic.getErrorMessage(),
-                    partitions(topic)));
+            topics.put(topic.getName(), new TopicView(topic.getName(), topic.getTopicId(), topic.getErrorCode(),
+                    topic.getErrorMessage(), partitions(topic)));
         }
         return new ClusterView(response.getClusterId(), Map.copyOf(brokers), Map.copyOf(topics), nowNanos);
     }

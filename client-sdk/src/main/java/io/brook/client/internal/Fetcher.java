@@ -59,7 +59,7 @@ public final class Fetcher {
 
     private static final class State {
         Long position;
-        /** The leader epoch of the last record returned, -1 when none was or the position was set by a seek. */
+        /** The leader epoch of the record before the position (the last returned, or a seek's), -1 when unknown. */
         int lastEpoch = -1;
         boolean paused;
         final ArrayDeque<ConsumerRecord> buffered = new ArrayDeque<>();
@@ -115,11 +115,22 @@ public final class Fetcher {
     }
 
     public void seek(TopicPartition partition, long offset) {
+        seek(partition, offset, Optional.empty());
+    }
+
+    /**
+     * Moves {@code partition} to {@code offset}; a known {@code leaderEpoch} (of the record before
+     * it, as committed) is kept for the next commit and tells the metadata that the partition has
+     * been led in that epoch, so that a broker answering from an older one is not fetched from (its
+     * shorter log would make the position look out of range).
+     */
+    public void seek(TopicPartition partition, long offset, Optional<Integer> leaderEpoch) {
         State state = state(partition);
         state.position = offset;
-        state.lastEpoch = -1;
+        state.lastEpoch = leaderEpoch.orElse(-1);
         state.buffered.clear();
         state.retryAtNanos = 0;
+        leaderEpoch.ifPresent(epoch -> metadata.observeLeaderEpoch(partition, epoch));
     }
 
     public void pause(Collection<TopicPartition> partitions, boolean paused) {

@@ -5,12 +5,15 @@ import io.brook.api.v1.MetadataRequest;
 import io.brook.client.BrookException;
 import io.brook.client.NetworkException;
 import io.brook.client.TimeoutException;
+import io.brook.client.TopicPartition;
 import io.brook.common.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,9 @@ import java.util.function.Predicate;
 /**
  * The client's view of the cluster. A refresh asks one broker after another — the brokers it knows
  * first, then the bootstrap servers — until one answers; the answer's topics replace the known
- * ones. Thread-safe.
+ * ones, except partitions in a leader epoch older than one already seen ({@link LeaderEpochs}):
+ * those keep what was known, and the next refresh starts at the next broker, so that a broker cut
+ * off from the controller does not keep answering. Thread-safe.
  */
 public final class Metadata {
     private final Transport transport;
@@ -28,6 +33,8 @@ public final class Metadata {
     private final long requestTimeoutMs;
     private final Backoff backoff;
     private volatile ClusterView view = ClusterView.EMPTY;
+    private final LeaderEpochs epochs = new LeaderEpochs(); // guarded by this
+    private int firstCandidate; // guarded by this: where the next refresh starts among the candidates
 
     public Metadata(Transport transport, List<String> bootstrap, Clock clock, long requestTimeoutMs, Backoff backoff) {
         this.transport = transport;
@@ -84,10 +91,23 @@ public final class Metadata {
         return askAny(connection -> connection.metadata(request, requestTimeoutMs)).thenApply(response -> {
             ClusterView fresh = ClusterView.of(response, clock.nanoseconds());
             synchronized (this) {
-                view = request.getTopicsCount() == 0 ? fresh : view.merge(fresh);
+                LeaderEpochs.Accepted accepted = epochs.accept(view, fresh);
+                if (accepted.stale()) {
+                    firstCandidate++;
+                }
+                view = request.getTopicsCount() == 0 ? accepted.view() : view.merge(accepted.view());
                 return view;
             }
         });
+    }
+
+    /**
+     * Records that {@code partition} has been led in {@code leaderEpoch} (a committed offset's
+     * epoch): a view that knows it only in an older epoch no longer names its leader, and answers
+     * in older epochs are not taken (see {@link LeaderEpochs}).
+     */
+    public synchronized void observeLeaderEpoch(TopicPartition partition, int leaderEpoch) {
+        view = epochs.observe(view, partition, leaderEpoch);
     }
 
     /**
@@ -130,13 +150,18 @@ public final class Metadata {
         }
     }
 
+    /** The known brokers in id order, then the bootstrap servers, rotated to start where the last stale answer says. */
     private List<String> candidates() {
         Set<String> candidates = new LinkedHashSet<>();
-        for (BrokerEndpoint broker : view.brokers().values()) {
-            candidates.add(broker.getHost() + ":" + broker.getPort());
-        }
+        new TreeMap<>(view.brokers()).values().forEach(b -> candidates.add(b.getHost() + ":" + b.getPort()));
         candidates.addAll(bootstrap);
-        return new ArrayList<>(candidates);
+        List<String> list = new ArrayList<>(candidates);
+        int first;
+        synchronized (this) {
+            first = firstCandidate;
+        }
+        Collections.rotate(list, -Math.floorMod(first, list.size()));
+        return list;
     }
 
     /** {@code host:port} split; an IPv6 host in brackets keeps them off. */
