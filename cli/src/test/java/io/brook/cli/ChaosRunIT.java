@@ -46,23 +46,9 @@ class ChaosRunIT {
     @Test
     void killPauseAndPartitionSchedulesFindNoAnomaly() throws Exception {
         for (FaultKind kind : FaultKind.values()) {
-            ChaosRunner.Outcome outcome = run(kind, 42, 45, EnumSet.of(Workload.QUEUE, Workload.METADATA), List.of());
+            ChaosRunner.Outcome outcome = run(kind, 42, 45, EnumSet.allOf(Workload.class), List.of());
             assertTrue(outcome.valid(), kind + ", seed 42, report " + outcome.reportDir() + ":\n" + outcome.summary());
         }
-    }
-
-    /**
-     * The group workload under partitions: an open bug. On 2026-12-02 this schedule once reported
-     * committed-offset-backwards (a consumer that rejoined after a revocation started its
-     * partition from offset 0 although offset 3,082 had been committed and acknowledged 0.7 s
-     * before, while node 1 was isolated); it passed in the other runs. Not in the test command
-     * until it is fixed: run with {@code -Dchaos.group=true}.
-     */
-    @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "chaos.group", matches = "true")
-    void theGroupWorkloadUnderPartitionsFindsNoAnomaly() throws Exception {
-        ChaosRunner.Outcome outcome = run(FaultKind.PARTITION, 42, 45, EnumSet.allOf(Workload.class), List.of());
-        assertTrue(outcome.valid(), "seed 42, report " + outcome.reportDir() + ":\n" + outcome.summary());
     }
 
     @Test
