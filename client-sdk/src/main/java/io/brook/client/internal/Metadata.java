@@ -34,7 +34,7 @@ public final class Metadata {
     private final Backoff backoff;
     private volatile ClusterView view = ClusterView.EMPTY;
     private final LeaderEpochs epochs = new LeaderEpochs(); // guarded by this
-    private int firstCandidate; // guarded by this: where the next refresh starts among the candidates
+    private String preferred; // guarded by this: the candidate asked first, the last that answered (a current view)
 
     public Metadata(Transport transport, List<String> bootstrap, Clock clock, long requestTimeoutMs, Backoff backoff) {
         this.transport = transport;
@@ -65,8 +65,10 @@ public final class Metadata {
     }
 
     /**
-     * Calls {@code call} at one broker after another — the known ones, then the bootstrap servers —
-     * until one answers (a transport failure moves on to the next); fails when none did.
+     * Calls {@code call} at one broker after another — the known ones, then the bootstrap servers,
+     * starting at the last that answered — until one answers (a transport failure moves on to the
+     * next); fails when none did. A broker that answered is asked first next time, so that a
+     * cut-off one costs one timeout, not one per call.
      */
     public <R> CompletableFuture<R> askAny(java.util.function.Function<Connection, CompletableFuture<R>> call) {
         return askAny(call, candidates(), 0, null);
@@ -80,9 +82,15 @@ public final class Metadata {
         }
         String[] hostPort = hostPort(candidates.get(index));
         Connection connection = transport.connection(hostPort[0], Integer.parseInt(hostPort[1]));
-        return call.apply(connection).handle((answer, error) -> error == null
-                ? CompletableFuture.completedFuture(answer)
-                : askAny(call, candidates, index + 1, Futures.unwrap(error))).thenCompose(f -> f);
+        return call.apply(connection).handle((answer, error) -> {
+            if (error != null) {
+                return askAny(call, candidates, index + 1, Futures.unwrap(error));
+            }
+            synchronized (this) {
+                preferred = candidates.get(index);
+            }
+            return CompletableFuture.completedFuture(answer);
+        }).thenCompose(f -> f);
     }
 
     /** Asks for {@code topics} (all topics when empty) once; completes with the merged view. */
@@ -92,10 +100,11 @@ public final class Metadata {
             ClusterView fresh = ClusterView.of(response, clock.nanoseconds());
             synchronized (this) {
                 LeaderEpochs.Accepted accepted = epochs.accept(view, fresh);
-                if (accepted.stale()) {
-                    firstCandidate++;
-                }
                 view = request.getTopicsCount() == 0 ? accepted.view() : view.merge(accepted.view());
+                if (accepted.stale()) {
+                    List<String> candidates = candidates(); // with the answer's brokers; the one that answered first
+                    preferred = candidates.size() > 1 ? candidates.get(1) : null;
+                }
                 return view;
             }
         });
@@ -150,17 +159,16 @@ public final class Metadata {
         }
     }
 
-    /** The known brokers in id order, then the bootstrap servers, rotated to start where the last stale answer says. */
-    private List<String> candidates() {
+    /** The known brokers in id order, then the bootstrap servers; rotated to start at the preferred one. */
+    private synchronized List<String> candidates() {
         Set<String> candidates = new LinkedHashSet<>();
         new TreeMap<>(view.brokers()).values().forEach(b -> candidates.add(b.getHost() + ":" + b.getPort()));
         candidates.addAll(bootstrap);
         List<String> list = new ArrayList<>(candidates);
-        int first;
-        synchronized (this) {
-            first = firstCandidate;
+        int first = preferred == null ? -1 : list.indexOf(preferred);
+        if (first > 0) {
+            Collections.rotate(list, -first);
         }
-        Collections.rotate(list, -Math.floorMod(first, list.size()));
         return list;
     }
 
