@@ -29,6 +29,16 @@ public record GroupRecord(GroupRecordKey key, Message value) {
                 .setOffset(OffsetKey.newBuilder().setGroup(group).setTopic(topic).setPartition(partition)).build(), value);
     }
 
+    /**
+     * A record that changes nothing: the tombstone of the empty group id, which no group can have
+     * (every request naming it is refused). A coordinator appends one before answering a read, so
+     * that a coordinator cut off from the others, which still leads the partition in its own view
+     * but can no longer replicate to it, cannot answer from state a new coordinator has moved past.
+     */
+    public static GroupRecord readBarrier() {
+        return new GroupRecord(GroupRecordKey.newBuilder().setGroup("").build(), null);
+    }
+
     public boolean tombstone() {
         return value == null;
     }

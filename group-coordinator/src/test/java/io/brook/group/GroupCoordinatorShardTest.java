@@ -402,6 +402,24 @@ class GroupCoordinatorShardTest {
         assertEquals(Set.of(), fast.shard.groupIds());
     }
 
+    @Test
+    void aReadBarrierChangesNothingLiveOrOnReload() {
+        ConsumerGroupHeartbeatResponse a = h.join("g", "a", List.of("orders"));
+        h.apply(h.shard.commitOffsets(io.brook.api.v1.OffsetCommitRequest.newBuilder().setGroupId("g")
+                .setMemberId("a").setMemberEpoch(a.getMemberEpoch()).addTopics(io.brook.api.v1.OffsetCommitTopic
+                        .newBuilder().setTopic("orders").addPartitions(io.brook.api.v1.OffsetCommitPartition
+                                .newBuilder().setPartition(2).setOffset(17).setLeaderEpoch(3))).build(), h.now()));
+        String before = h.shard.describe("g").toString();
+        h.write(List.of(GroupRecord.readBarrier(), GroupRecord.readBarrier()));
+        assertEquals(before, h.shard.describe("g").toString());
+        assertEquals(17, offset("g", "orders", 2));
+        assertEquals(Set.of("g"), h.shard.groupIds());
+        h.failover();
+        assertEquals(before, h.shard.describe("g").toString(), "a coordinator that loads the log with the barriers");
+        assertEquals(17, offset("g", "orders", 2));
+        assertEquals(Set.of("g"), h.shard.groupIds());
+    }
+
     private long offset(String group, String topic, int partition) {
         return h.shard.fetchOffsets(OffsetFetchRequest.newBuilder().setGroupId(group)
                 .addTopics(io.brook.api.v1.TopicPartitions.newBuilder().setTopic(topic).addPartitions(partition)).build())

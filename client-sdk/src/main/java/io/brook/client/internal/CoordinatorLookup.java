@@ -62,9 +62,15 @@ public final class CoordinatorLookup {
         });
     }
 
-    /** Forgets {@code group}'s coordinator (after NOT_COORDINATOR, a network failure, ...). */
+    /**
+     * Forgets {@code group}'s coordinator (after NOT_COORDINATOR, a network failure, ...); the next
+     * FindCoordinator starts at another broker than that one (see {@link Metadata#avoid}).
+     */
     public void invalidate(String group) {
-        known.remove(group);
+        Connection forgotten = known.remove(group);
+        if (forgotten != null) {
+            metadata.avoid(forgotten.address());
+        }
     }
 
     /**

@@ -159,6 +159,18 @@ public final class Metadata {
         }
     }
 
+    /**
+     * Makes the next call start at another broker than {@code address} when it would start there:
+     * a group coordinator that stopped answering as one may be a broker cut off from the cluster,
+     * whose stale metadata would name itself again.
+     */
+    public synchronized void avoid(String address) {
+        List<String> candidates = candidates();
+        if (candidates.size() > 1 && candidates.get(0).equals(address)) {
+            preferred = candidates.get(1);
+        }
+    }
+
     /** The known brokers in id order, then the bootstrap servers; rotated to start at the preferred one. */
     private synchronized List<String> candidates() {
         Set<String> candidates = new LinkedHashSet<>();

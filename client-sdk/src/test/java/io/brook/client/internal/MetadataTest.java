@@ -100,4 +100,20 @@ class MetadataTest {
         assertEquals(2, third.partition("t", 0).leader(), "broker 2 answered last: asked first");
         assertEquals(1, calls(B1));
     }
+
+    @Test
+    void aBrokerToAvoidIsAskedAfterTheOthersNextTime() throws Exception {
+        answers.put(B1, () -> answer(1, 3));
+        answers.put(B2, () -> answer(1, 3));
+        Metadata metadata = metadata();
+        metadata.refresh(List.of("t")).get();
+        assertEquals(1, calls(B1));
+        metadata.avoid(B1); // e.g. it answered as the coordinator, then stopped being one
+        metadata.refresh(List.of("t")).get();
+        assertEquals(1, calls(B1));
+        assertEquals(1, calls(B2));
+        metadata.avoid(B1); // not the first candidate now: nothing changes
+        metadata.refresh(List.of("t")).get();
+        assertEquals(2, calls(B2));
+    }
 }

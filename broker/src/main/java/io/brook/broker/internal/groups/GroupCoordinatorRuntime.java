@@ -8,6 +8,7 @@ import io.brook.broker.internal.ReplicaManager;
 import io.brook.common.Clock;
 import io.brook.group.GroupConfig;
 import io.brook.group.GroupCoordinatorShard;
+import io.brook.group.GroupRecord;
 import io.brook.metadata.ControllerClient;
 import io.brook.metadata.MetadataImage;
 import io.brook.metadata.TopicImage;
@@ -92,9 +93,17 @@ public final class GroupCoordinatorRuntime implements AutoCloseable {
         return runner.submit(op, error);
     }
 
-    /** Runs a read-only {@code op} on the shard coordinating {@code groupId}, after the writes before it. */
+    /**
+     * Runs a read-only {@code op} on the shard coordinating {@code groupId}, after the writes before
+     * it, and answers once a {@link GroupRecord#readBarrier} written after it is committed: proof
+     * that this broker still led the partition when it read (the ISR it replicates to cannot have
+     * elected another leader meanwhile, or the barrier would not commit). Without it, a coordinator
+     * cut off from the cluster answered OffsetFetch with the offsets it last knew while the group
+     * committed newer ones at the new coordinator.
+     */
     public <T> CompletableFuture<T> read(String groupId, Function<GroupCoordinatorShard, T> op, ErrorAnswer<T> error) {
-        return write(groupId, shard -> GroupCoordinatorShard.Result.of(op.apply(shard)), error);
+        return write(groupId, shard -> new GroupCoordinatorShard.Result<>(List.of(GroupRecord.readBarrier()),
+                op.apply(shard)), error);
     }
 
     /** Runs {@code op} on every shard here that is serving; the answers of those that were. */

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * range (the stale log is shorter) and reset to auto.offset.reset — the whole group back to
  * offset 0 (seen in the chaos run: "committed offset backwards", 3,082 → 500).
  */
-class CutOffLeaderDoesNotRewindAGroupIT {
+class CutOffNodeGroupOffsetsIT {
     private static final String TOPIC = "rewind";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -77,6 +77,7 @@ class CutOffLeaderDoesNotRewindAGroupIT {
             // another matter: the consumer would not find the group's current state at all).
             String group = null;
             for (int i = 0; group == null; i++) {
+                assertTrue(i < 100, "every __consumer_offsets partition is led by broker " + leader);
                 int offsetsPartition = (("g" + i).hashCode() & 0x7fffffff) % 3;
                 if (fullIsrLeader(cluster, "__consumer_offsets", offsetsPartition) != leader) {
                     group = "g" + i;
@@ -116,6 +117,57 @@ class CutOffLeaderDoesNotRewindAGroupIT {
                     });
                     assertEquals(committed.offset(), offsets.get(0), "the first record polled; logs in "
                             + cluster.workDir());
+                }
+            } finally {
+                cluster.heal();
+            }
+        }
+    }
+
+    /**
+     * The group's coordinator is cut off; the majority elects another coordinator, where the group
+     * commits again. A reader that asks the cut-off node first (it still leads the offsets
+     * partition in its own view) must not be told the older offsets. Before the read barrier
+     * (2026-12-02) it was: 20 after 50 had been committed.
+     */
+    @Test
+    void theCutOffOldCoordinatorDoesNotAnswerWithOlderCommittedOffsets() throws Exception {
+        ChaosIts.assumeNotSkipped();
+        Path dir = ChaosIts.workDir("chaos-stale-coordinator");
+        Map<String, String> config = new HashMap<>(ChaosRunner.fastFailover());
+        config.put("offsets.topic.num.partitions", "3");
+        try (ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), dir)
+                .config(config).build())) {
+            TopicPartition tp = new TopicPartition(TOPIC, 0);
+            try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, 1, 3, Map.of("min.insync.replicas", "2"))));
+            }
+            produce(cluster.bootstrapServers(), tp, 0, 20);
+            consumeAndCommit(cluster.bootstrapServers(), "probe", tp, 20);
+            String group = "g0";
+            int offsetsPartition = (group.hashCode() & 0x7fffffff) % 3;
+            int coordinator = fullIsrLeader(cluster, "__consumer_offsets", offsetsPartition);
+            consumeAndCommit(cluster.bootstrapServers(), group, tp, 20);
+            List<Integer> majority = cluster.brokerIds().stream().filter(n -> n != coordinator).toList();
+            String majorityServers = majority.stream().map(cluster::address).collect(Collectors.joining(","));
+            try {
+                cluster.partition(Partition.isolate(coordinator, cluster.nodeIds()));
+                Await.until("a leader of __consumer_offsets-" + offsetsPartition + " on the majority side", WAIT,
+                        () -> {
+                            PartitionInfo view = cluster.partitionViews("__consumer_offsets", offsetsPartition)
+                                    .get(majority.get(0));
+                            return view != null && majority.contains(view.leader());
+                        });
+                produce(majorityServers, tp, 20, 30);
+                consumeAndCommit(majorityServers, group, tp, 50);
+                try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", majorityServers))) {
+                    assertEquals(50, admin.listGroupOffsets(group).get(tp).offset(), "at the new coordinator");
+                }
+                try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers",
+                        cluster.address(coordinator) + "," + majorityServers, "request.timeout.ms", 5000,
+                        "default.api.timeout.ms", 20000))) {
+                    // It refuses (its read barrier cannot commit) and the admin finds the new one.
+                    assertEquals(50, admin.listGroupOffsets(group).get(tp).offset(), "logs in " + cluster.workDir());
                 }
             } finally {
                 cluster.heal();
