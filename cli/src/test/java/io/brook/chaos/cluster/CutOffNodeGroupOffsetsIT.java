@@ -14,7 +14,6 @@ import io.brook.client.PartitionInfo;
 import io.brook.client.ProducerRecord;
 import io.brook.client.TopicPartition;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,15 +45,7 @@ class CutOffNodeGroupOffsetsIT {
 
     @Test
     void aConsumerThatAsksTheCutOffOldLeaderFirstStartsAtTheCommittedOffset() throws Exception {
-        ChaosIts.assumeNotSkipped();
-        Path dir = ChaosIts.workDir("chaos-rewind");
-        Map<String, String> config = new HashMap<>(ChaosRunner.fastFailover());
-        config.put("offsets.topic.num.partitions", "3");
-        try (ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), dir)
-                .config(config).build())) {
-            try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, 3, Map.of("min.insync.replicas", "2"))));
-            }
+        try (ChaosCluster cluster = startCluster("chaos-rewind", 3)) {
             // The partition led by the lowest broker id: the one the client's metadata asks first
             // among the brokers it knows, so that without the fix the test fails every time.
             int leader = cluster.brokerIds().stream().mapToInt(Integer::intValue).min().orElseThrow();
@@ -132,16 +123,8 @@ class CutOffNodeGroupOffsetsIT {
      */
     @Test
     void theCutOffOldCoordinatorDoesNotAnswerWithOlderCommittedOffsets() throws Exception {
-        ChaosIts.assumeNotSkipped();
-        Path dir = ChaosIts.workDir("chaos-stale-coordinator");
-        Map<String, String> config = new HashMap<>(ChaosRunner.fastFailover());
-        config.put("offsets.topic.num.partitions", "3");
-        try (ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), dir)
-                .config(config).build())) {
+        try (ChaosCluster cluster = startCluster("chaos-stale-coordinator", 1)) {
             TopicPartition tp = new TopicPartition(TOPIC, 0);
-            try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, 3, Map.of("min.insync.replicas", "2"))));
-            }
             produce(cluster.bootstrapServers(), tp, 0, 20);
             consumeAndCommit(cluster.bootstrapServers(), "probe", tp, 20);
             String group = "g0";
@@ -173,6 +156,22 @@ class CutOffNodeGroupOffsetsIT {
                 cluster.heal();
             }
         }
+    }
+
+    /** Three nodes (chaos-run settings, 3 offsets partitions) with topic {@value #TOPIC}: RF 3, min.insync.replicas 2. */
+    private static ChaosCluster startCluster(String name, int partitions) throws Exception {
+        ChaosIts.assumeNotSkipped();
+        Map<String, String> config = new HashMap<>(ChaosRunner.fastFailover());
+        config.put("offsets.topic.num.partitions", "3");
+        ChaosCluster cluster = ChaosCluster.start(ChaosCluster.Settings.builder(ChaosIts.jar(), ChaosIts.workDir(name))
+                .config(config).build());
+        try (BrookAdmin admin = new BrookAdmin(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, partitions, 3, Map.of("min.insync.replicas", "2"))));
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
     }
 
     private static int fullIsrLeader(ChaosCluster cluster, String topic, int partition) throws Exception {
