@@ -102,8 +102,7 @@ public final class Metadata {
                 LeaderEpochs.Accepted accepted = epochs.accept(view, fresh);
                 view = request.getTopicsCount() == 0 ? accepted.view() : view.merge(accepted.view());
                 if (accepted.stale()) {
-                    List<String> candidates = candidates(); // with the answer's brokers; the one that answered first
-                    preferred = candidates.size() > 1 ? candidates.get(1) : null;
+                    startAtSecond(); // the first is the one that answered
                 }
                 return view;
             }
@@ -165,8 +164,15 @@ public final class Metadata {
      * whose stale metadata would name itself again.
      */
     public synchronized void avoid(String address) {
+        if (candidates().get(0).equals(address)) {
+            startAtSecond();
+        }
+    }
+
+    /** Makes the second of the current candidates the first (the known brokers include the last answer's). */
+    private synchronized void startAtSecond() {
         List<String> candidates = candidates();
-        if (candidates.size() > 1 && candidates.get(0).equals(address)) {
+        if (candidates.size() > 1) {
             preferred = candidates.get(1);
         }
     }
