@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -557,11 +558,7 @@ public final class BrookConsumer implements AutoCloseable {
 
     /** Makes the next poll read {@code partition} from {@code offset}. */
     public void seek(TopicPartition partition, long offset) {
-        ensureOpen();
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative, was " + offset);
-        }
-        fetcher.seek(partition, offset);
+        seek(partition, offset, Optional.empty());
     }
 
     /**
@@ -570,11 +567,15 @@ public final class BrookConsumer implements AutoCloseable {
      * and metadata from a broker that knows only an older epoch of the partition is not used.
      */
     public void seek(TopicPartition partition, OffsetAndMetadata offsetAndMetadata) {
+        seek(partition, offsetAndMetadata.offset(), offsetAndMetadata.leaderEpoch());
+    }
+
+    private void seek(TopicPartition partition, long offset, Optional<Integer> leaderEpoch) {
         ensureOpen();
-        if (offsetAndMetadata.offset() < 0) {
-            throw new IllegalArgumentException("offset must not be negative, was " + offsetAndMetadata.offset());
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, was " + offset);
         }
-        fetcher.seek(partition, offsetAndMetadata.offset(), offsetAndMetadata.leaderEpoch());
+        fetcher.seek(partition, offset, leaderEpoch);
     }
 
     /** Moves the partitions to their earliest offsets (looked up now). */

@@ -44,7 +44,7 @@ final class LeaderEpochs {
      */
     Accepted accept(ClusterView current, ClusterView fresh) {
         boolean stale = false;
-        Map<String, ClusterView.TopicView> topics = new HashMap<>(fresh.topics());
+        ClusterView accepted = fresh;
         for (ClusterView.TopicView topic : fresh.topics().values()) {
             List<PartitionInfo> partitions = new ArrayList<>(topic.partitions().size());
             boolean changed = false;
@@ -69,12 +69,10 @@ final class LeaderEpochs {
                 partitions.add(knownIsNewest ? known : withoutLeader(partition, before.epoch()));
             }
             if (changed) {
-                topics.put(topic.name(), new ClusterView.TopicView(topic.name(), topic.topicId(), topic.error(),
-                        topic.errorMessage(), List.copyOf(partitions)));
+                accepted = withPartitions(accepted, topic, partitions);
             }
         }
-        return new Accepted(stale ? new ClusterView(fresh.clusterId(), fresh.brokers(), Map.copyOf(topics),
-                fresh.fetchedAtNanos()) : fresh, stale);
+        return new Accepted(accepted, stale);
     }
 
     /**
@@ -95,10 +93,16 @@ final class LeaderEpochs {
         }
         List<PartitionInfo> partitions = new ArrayList<>(topic.partitions());
         partitions.set(partition.partition(), withoutLeader(known, epoch));
-        Map<String, ClusterView.TopicView> topics = new HashMap<>(current.topics());
+        return withPartitions(current, topic, partitions);
+    }
+
+    /** {@code view} with {@code topic}'s partitions replaced by {@code partitions}. */
+    private static ClusterView withPartitions(ClusterView view, ClusterView.TopicView topic,
+            List<PartitionInfo> partitions) {
+        Map<String, ClusterView.TopicView> topics = new HashMap<>(view.topics());
         topics.put(topic.name(), new ClusterView.TopicView(topic.name(), topic.topicId(), topic.error(),
                 topic.errorMessage(), List.copyOf(partitions)));
-        return new ClusterView(current.clusterId(), current.brokers(), Map.copyOf(topics), current.fetchedAtNanos());
+        return new ClusterView(view.clusterId(), view.brokers(), Map.copyOf(topics), view.fetchedAtNanos());
     }
 
     private static PartitionInfo withoutLeader(PartitionInfo partition, int epoch) {
